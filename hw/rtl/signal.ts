@@ -1,0 +1,250 @@
+/**
+ * Signals: the values hardware code reads and writes.
+ *
+ * Every signal is a view onto a slot of one of the simulator's typed arrays, bound at
+ * elaboration. Before that, it points at a placeholder, so declaring a design allocates
+ * nothing per signal but the object. Narrow signals (1..32 bits) are `Bits` with `number`
+ * values; wider ones are `WideBits`, stored as little-endian 32-bit words.
+ */
+import { DesignError } from "./errors.ts";
+import type { Module } from "./module.ts";
+
+export type SignalKind = "input" | "output" | "wire" | "reg";
+
+/** An enumeration of named states for a register that holds an FSM state. */
+export type FsmStates = Readonly<Record<string, number>>;
+
+export interface RegOptions {
+  /** Value loaded by synchronous reset (default 0). */
+  init?: number;
+  /** false: the register keeps its value through reset (default true). */
+  resettable?: boolean;
+  /** Names of the states, when this register holds an FSM state (coverage, waveforms). */
+  fsm?: FsmStates;
+}
+
+export interface WideRegOptions {
+  init?: bigint;
+  resettable?: boolean;
+}
+
+/*
+ * The value stores. Every simulator in the process takes a range of slots in these arrays.
+ * They are module-level constants on purpose: V8 then embeds their base and length in the
+ * optimised getters below, which makes a signal read about twice as fast as reading through
+ * a per-signal array field. The arrays reserve virtual memory only; the OS commits pages
+ * when a simulator first touches them. Slot 0 is never handed out: unbound signals read 0.
+ */
+export const NARROW_CAPACITY = 1 << 26;
+export const WIDE_CAPACITY = 1 << 24;
+/** Current values of narrow signals. */
+export const NARROW = new Uint32Array(NARROW_CAPACITY);
+/** Next values of narrow registers (same slot numbers as NARROW). */
+export const NARROW_NEXT = new Uint32Array(NARROW_CAPACITY);
+/** Current values of wide signals, 32-bit words. */
+export const WIDE = new Uint32Array(WIDE_CAPACITY);
+/** Next values of wide registers. */
+export const WIDE_NEXT = new Uint32Array(WIDE_CAPACITY);
+
+/** Bit mask of the low `width` bits for 1 <= width <= 32, as a uint32 number. */
+export function widthMask(width: number): number {
+  return width === 32 ? 0xffffffff : (1 << width) - 1;
+}
+
+function checkName(owner: Module, name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?$/.test(name)) {
+    throw new DesignError(`${owner.path}: bad signal name '${name}' (letters, digits, _ and an optional [index])`);
+  }
+}
+
+/** Fields common to narrow and wide signals. */
+abstract class SignalBase {
+  /** Slot in the value store (first word for wide signals); 0 (a dummy) until elaborated. */
+  slot = 0;
+  /** Registers alone have a next value. */
+  readonly isRegister: boolean;
+  constructor(
+    readonly owner: Module,
+    readonly name: string,
+    readonly width: number,
+    readonly kind: SignalKind,
+  ) {
+    checkName(owner, name);
+    this.isRegister = kind === "reg";
+  }
+  /** Hierarchical name, e.g. `chip.pe_3_4.core0.pc`. */
+  get path(): string {
+    return `${this.owner.path}.${this.name}`;
+  }
+  abstract get isWide(): boolean;
+}
+
+/** A signal of 1 to 32 bits. Reads give unsigned numbers; `signed` gives the two's-complement view. */
+export class Bits extends SignalBase {
+  /** The low `width` bits set, as a uint32 number (0xffffffff for 32 bits). */
+  readonly mask: number;
+  /**
+   * The same mask as an int32 (-1 for 32 bits): masking with a small integer keeps V8 on
+   * integer arithmetic, where a 0xffffffff field would be a heap double.
+   */
+  private readonly intMask: number;
+  /** 32 - width: the shift pair that sign-extends. */
+  private readonly signShift: number;
+  readonly init: number;
+  readonly resettable: boolean;
+  readonly fsm: FsmStates | undefined;
+
+  constructor(owner: Module, name: string, width: number, kind: SignalKind, options: RegOptions = {}) {
+    if (!Number.isInteger(width) || width < 1 || width > 32) {
+      throw new DesignError(
+        `${owner.path}.${name}: width ${width} is not 1..32; declare wider signals with the *Wide methods`,
+      );
+    }
+    super(owner, name, width, kind);
+    this.mask = widthMask(width);
+    this.intMask = this.mask | 0;
+    this.signShift = 32 - width;
+    const init = options.init ?? 0;
+    if (!Number.isInteger(init) || init < -(2 ** 31) || init > 0xffffffff) {
+      throw new DesignError(`${owner.path}.${name}: init ${init} is not a ${width}-bit value`);
+    }
+    this.init = (init & this.mask) >>> 0;
+    if (this.init !== init && init >= 0) {
+      throw new DesignError(`${owner.path}.${name}: init ${init} does not fit in ${width} bits`);
+    }
+    this.resettable = options.resettable ?? true;
+    this.fsm = options.fsm;
+  }
+
+  get isWide(): false {
+    return false;
+  }
+
+  /** Current value, unsigned. */
+  get value(): number {
+    return NARROW[this.slot]!;
+  }
+  /** Drives a wire or output from combinational logic; masked to the width. */
+  set value(v: number) {
+    NARROW[this.slot] = v & this.intMask;
+  }
+  /** Current value as a signed two's-complement number. */
+  get signed(): number {
+    return (NARROW[this.slot]! << this.signShift) >> this.signShift;
+  }
+  /** Bit i of the current value (0 or 1). */
+  bit(i: number): number {
+    return (NARROW[this.slot]! >>> i) & 1;
+  }
+  /** The value a register will take at the next clock edge (its current value if unassigned). */
+  get next(): number {
+    return NARROW_NEXT[this.slot]!;
+  }
+  /** Assigns a register's next value, masked to the width. Only registers have one. */
+  set next(v: number) {
+    if (!this.isRegister) this.notARegister();
+    NARROW_NEXT[this.slot] = v & this.intMask;
+  }
+  private notARegister(): never {
+    throw new DesignError(`${this.path}: only registers have a next value (this is a ${this.kind})`);
+  }
+}
+
+/** A signal wider than 32 bits: `value` is a bigint view, `word(i)` the fast word access. */
+export class WideBits extends SignalBase {
+  /** Number of 32-bit words. */
+  readonly words: number;
+  /** Mask of the valid bits of the top word. */
+  readonly topMask: number;
+  private readonly topIntMask: number;
+  readonly init: bigint;
+  readonly resettable: boolean;
+  private readonly bigMask: bigint;
+
+  constructor(owner: Module, name: string, width: number, kind: SignalKind, options: WideRegOptions = {}) {
+    if (!Number.isInteger(width) || width < 1) {
+      throw new DesignError(`${owner.path}.${name}: width ${width} is not a positive integer`);
+    }
+    super(owner, name, width, kind);
+    this.words = Math.ceil(width / 32);
+    this.topMask = widthMask(width - 32 * (this.words - 1));
+    this.topIntMask = this.topMask | 0;
+    this.bigMask = (1n << BigInt(width)) - 1n;
+    const init = options.init ?? 0n;
+    if (init < 0n || init > this.bigMask) {
+      throw new DesignError(`${owner.path}.${name}: init ${init} does not fit in ${width} bits`);
+    }
+    this.init = init;
+    this.resettable = options.resettable ?? true;
+  }
+
+  get isWide(): true {
+    return true;
+  }
+
+  /** Word i (bits 32i+31..32i) of the current value. */
+  word(i: number): number {
+    return WIDE[this.slot + i]!;
+  }
+  /** Drives word i of a wide wire or output; the top word is masked to the width. */
+  setWord(i: number, v: number): void {
+    WIDE[this.slot + i] = i === this.words - 1 ? v & this.topIntMask : v;
+  }
+  /** Word i of a register's next value. */
+  nextWord(i: number): number {
+    return WIDE_NEXT[this.slot + i]!;
+  }
+  /** Assigns word i of a register's next value. */
+  setNextWord(i: number, v: number): void {
+    if (!this.isRegister) this.notARegister();
+    WIDE_NEXT[this.slot + i] = i === this.words - 1 ? v & this.topIntMask : v;
+  }
+  /** Drives this wire from another wide signal of the same width (no allocation). */
+  copyFrom(src: WideBits): void {
+    WIDE.copyWithin(this.slot, src.slot, src.slot + this.words);
+  }
+  /** Assigns a register's next value from another wide signal of the same width. */
+  copyNextFrom(src: WideBits): void {
+    if (!this.isRegister) this.notARegister();
+    for (let i = 0; i < this.words; i++) WIDE_NEXT[this.slot + i] = WIDE[src.slot + i]!;
+  }
+
+  /** Current value as an unsigned bigint (allocates: for testbenches, not hot paths). */
+  get value(): bigint {
+    return readWords(WIDE, this.slot, this.words);
+  }
+  set value(v: bigint) {
+    writeWords(WIDE, this.slot, this.words, v & this.bigMask);
+  }
+  /** Current value as a signed bigint. */
+  get signed(): bigint {
+    return BigInt.asIntN(this.width, this.value);
+  }
+  get next(): bigint {
+    return readWords(WIDE_NEXT, this.slot, this.words);
+  }
+  set next(v: bigint) {
+    if (!this.isRegister) this.notARegister();
+    writeWords(WIDE_NEXT, this.slot, this.words, v & this.bigMask);
+  }
+  private notARegister(): never {
+    throw new DesignError(`${this.path}: only registers have a next value (this is a ${this.kind})`);
+  }
+}
+
+export type Signal = Bits | WideBits;
+
+/** Reads `count` little-endian 32-bit words as an unsigned bigint. */
+export function readWords(store: Uint32Array, offset: number, count: number): bigint {
+  let v = 0n;
+  for (let i = count - 1; i >= 0; i--) v = (v << 32n) | BigInt(store[offset + i]!);
+  return v;
+}
+
+/** Writes an unsigned bigint as `count` little-endian 32-bit words. */
+export function writeWords(store: Uint32Array, offset: number, count: number, v: bigint): void {
+  for (let i = 0; i < count; i++) {
+    store[offset + i] = Number(v & 0xffffffffn);
+    v >>= 32n;
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * ELF32 little-endian RISC-V writer: relocatable objects (ET_REL, with .rela sections) and
+ * linked executables (ET_EXEC, one PT_LOAD per allocated section). Readable by GNU
+ * readelf/objdump and llvm-objdump.
+ */
+import * as E from "./elf-consts.ts";
+import type { Program, ProgramSection } from "./program.ts";
+
+/** The architecture string recorded in .riscv.attributes (objdump uses it to pick the decoder). */
+export const ARCH_STRING = "rv32i2p1_m2p0_a2p1_zicsr2p0_zifencei2p0_zve32x1p0_zvl32b1p0";
+
+class StrTab {
+  private readonly parts: Uint8Array[] = [new Uint8Array(1)];
+  private size = 1;
+  private readonly seen = new Map<string, number>();
+  add(s: string): number {
+    if (s === "") return 0;
+    const hit = this.seen.get(s);
+    if (hit !== undefined) return hit;
+    const b = new TextEncoder().encode(s + "\0");
+    const at = this.size;
+    this.parts.push(b);
+    this.size += b.length;
+    this.seen.set(s, at);
+    return at;
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let p = 0;
+    for (const b of this.parts) {
+      out.set(b, p);
+      p += b.length;
+    }
+    return out;
+  }
+}
+
+class Buf {
+  private data = new Uint8Array(4096);
+  size = 0;
+  private ensure(n: number): void {
+    if (this.size + n <= this.data.length) return;
+    let cap = this.data.length * 2;
+    while (cap < this.size + n) cap *= 2;
+    const d = new Uint8Array(cap);
+    d.set(this.data.subarray(0, this.size));
+    this.data = d;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.data[this.size++] = v;
+  }
+  u16(v: number): void {
+    this.u8(v & 0xff);
+    this.u8((v >>> 8) & 0xff);
+  }
+  u32(v: number): void {
+    this.u16(v & 0xffff);
+    this.u16((v >>> 16) & 0xffff);
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.data.set(b, this.size);
+    this.size += b.length;
+  }
+  alignTo(a: number): void {
+    while (this.size % a !== 0) this.u8(0);
+  }
+  result(): Uint8Array {
+    return this.data.slice(0, this.size);
+  }
+}
+
+function attributes(): Uint8Array {
+  const arch = new TextEncoder().encode(ARCH_STRING + "\0");
+  const fileSub = 1 + 4 + 1 + arch.length; // tag, size, Tag_RISCV_arch(5), string
+  const vendor = new TextEncoder().encode("riscv\0");
+  const total = 4 + vendor.length + fileSub;
+  const b = new Buf();
+  b.u8(0x41);
+  b.u32(total);
+  b.bytes(vendor);
+  b.u8(1);
+  b.u32(fileSub);
+  b.u8(5);
+  b.bytes(arch);
+  return b.result();
+}
+
+interface OutSection {
+  name: string;
+  type: number;
+  flags: number;
+  addr: number;
+  data: Uint8Array;
+  size: number;
+  link: number;
+  info: number;
+  align: number;
+  entsize: number;
+  offset: number;
+}
+
+const BINDING = { local: E.STB_LOCAL, global: E.STB_GLOBAL, weak: E.STB_WEAK };
+const TYPE = { notype: E.STT_NOTYPE, object: E.STT_OBJECT, func: E.STT_FUNC, section: E.STT_SECTION, file: E.STT_FILE };
+
+function sectionType(s: ProgramSection): number {
+  if (s.type === "nobits") return E.SHT_NOBITS;
+  if (s.name === ".init_array") return E.SHT_INIT_ARRAY;
+  if (s.name === ".fini_array") return E.SHT_FINI_ARRAY;
+  return E.SHT_PROGBITS;
+}
+
+/** Serialises a Program as an ELF file (ET_REL for objects, ET_EXEC for executables). */
+export function writeElf(program: Program): Uint8Array {
+  const exec = program.kind === "executable";
+  const sections = exec ? program.sections.filter((s) => s.size > 0 || s.name === ".text") : program.sections;
+  const out: OutSection[] = [{ name: "", type: E.SHT_NULL, flags: 0, addr: 0, data: new Uint8Array(0), size: 0, link: 0, info: 0, align: 0, entsize: 0, offset: 0 }];
+  const secIndex = new Map<string, number>();
+  const relaFor: { out: OutSection; sec: ProgramSection }[] = [];
+  for (const s of sections) {
+    const flags = (s.flags.alloc ? E.SHF_ALLOC : 0) | (s.flags.write ? E.SHF_WRITE : 0) | (s.flags.exec ? E.SHF_EXECINSTR : 0);
+    secIndex.set(s.name, out.length);
+    out.push({ name: s.name, type: sectionType(s), flags, addr: s.address, data: s.type === "nobits" ? new Uint8Array(0) : s.bytes, size: s.size, link: 0, info: 0, align: s.align, entsize: 0, offset: 0 });
+    if (!exec && s.relocations.length > 0) {
+      const r: OutSection = { name: `.rela${s.name}`, type: E.SHT_RELA, flags: E.SHF_INFO_LINK, addr: 0, data: new Uint8Array(0), size: 0, link: 0, info: out.length - 1, align: 4, entsize: E.RELA_SIZE, offset: 0 };
+      out.push(r);
+      relaFor.push({ out: r, sec: s });
+    }
+  }
+  const attr = attributes();
+  out.push({ name: ".riscv.attributes", type: E.SHT_RISCV_ATTRIBUTES, flags: 0, addr: 0, data: attr, size: attr.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
+
+  // symbol table: null, section symbols (objects), mapping symbols, program symbols
+  const strtab = new StrTab();
+  const syms = new Buf();
+  const symIndex: number[] = [];
+  let count = 0;
+  const sym = (name: string, value: number, size: number, bind: number, type: number, shndx: number): void => {
+    syms.u32(strtab.add(name));
+    syms.u32(value >>> 0);
+    syms.u32(size >>> 0);
+    syms.u8((bind << 4) | type);
+    syms.u8(0);
+    syms.u16(shndx);
+    count++;
+  };
+  sym("", 0, 0, 0, 0, 0);
+  if (!exec) for (const s of sections) sym("", 0, 0, E.STB_LOCAL, E.STT_SECTION, secIndex.get(s.name)!);
+  for (const s of sections) {
+    for (const m of s.mapping) sym(m.kind, s.address + m.offset, 0, E.STB_LOCAL, E.STT_NOTYPE, secIndex.get(s.name)!);
+  }
+  let firstGlobal = -1;
+  program.symbols.forEach((p, i) => {
+    const bind = BINDING[p.binding];
+    if (bind !== E.STB_LOCAL && firstGlobal < 0) firstGlobal = count;
+    const shndx = p.section === null ? E.SHN_UNDEF : p.section === "*ABS*" ? E.SHN_ABS : (secIndex.get(p.section) ?? E.SHN_ABS);
+    symIndex[i] = count;
+    sym(p.name, p.value, p.size, bind, TYPE[p.type], shndx);
+  });
+  if (firstGlobal < 0) firstGlobal = count;
+  const symtabIndex = out.length;
+  out.push({ name: ".symtab", type: E.SHT_SYMTAB, flags: 0, addr: 0, data: syms.result(), size: syms.size, link: symtabIndex + 1, info: firstGlobal, align: 4, entsize: E.SYM_SIZE, offset: 0 });
+  const strData = strtab.bytes();
+  out.push({ name: ".strtab", type: E.SHT_STRTAB, flags: 0, addr: 0, data: strData, size: strData.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
+  for (const { out: r, sec } of relaFor) {
+    const b = new Buf();
+    for (const rel of sec.relocations) {
+      b.u32(rel.offset);
+      b.u32(((symIndex[rel.symbol]! << 8) | rel.type) >>> 0);
+      b.u32(rel.addend | 0);
+    }
+    r.data = b.result();
+    r.size = b.size;
+    r.link = symtabIndex;
+  }
+  const shstr = new StrTab();
+  const nameOff = out.map((s) => shstr.add(s.name));
+  const shstrIndex = out.length;
+  nameOff.push(shstr.add(".shstrtab"));
+  const shDataFinal = shstr.bytes();
+  out.push({ name: ".shstrtab", type: E.SHT_STRTAB, flags: 0, addr: 0, data: shDataFinal, size: shDataFinal.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
+
+  // file layout
+  const loads = exec ? sections.filter((s) => s.flags.alloc && s.size > 0) : [];
+  const b = new Buf();
+  const phoff = exec ? E.EHDR_SIZE : 0;
+  b.bytes(new Uint8Array(E.EHDR_SIZE + loads.length * E.PHDR_SIZE)); // headers, filled in below
+  for (let i = 1; i < out.length; i++) {
+    const s = out[i]!;
+    if (s.type === E.SHT_NOBITS) {
+      s.offset = b.size;
+      continue;
+    }
+    // executables: file offset congruent to the address modulo the alignment (loaders map pages)
+    const a = Math.max(1, s.align);
+    if (exec && s.flags & E.SHF_ALLOC) {
+      while (b.size % a !== s.addr % a) b.u8(0);
+    } else b.alignTo(a);
+    s.offset = b.size;
+    b.bytes(s.data);
+  }
+  b.alignTo(4);
+  const shoff = b.size;
+  out.forEach((s, i) => {
+    b.u32(nameOff[i]!);
+    b.u32(s.type);
+    b.u32(s.flags);
+    b.u32(s.addr >>> 0);
+    b.u32(s.offset);
+    b.u32(s.type === E.SHT_NOBITS ? s.size : s.data.length);
+    b.u32(s.link);
+    b.u32(s.info);
+    b.u32(s.align);
+    b.u32(s.entsize);
+  });
+  const file = b.result();
+  const h = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  file.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0], 0);
+  h.setUint16(16, exec ? E.ET_EXEC : E.ET_REL, true);
+  h.setUint16(18, E.EM_RISCV, true);
+  h.setUint32(20, 1, true);
+  h.setUint32(24, program.entry >>> 0, true);
+  h.setUint32(28, phoff, true);
+  h.setUint32(32, shoff, true);
+  h.setUint32(36, 0, true); // e_flags: no RVC, soft-float ABI
+  h.setUint16(40, E.EHDR_SIZE, true);
+  h.setUint16(42, exec ? E.PHDR_SIZE : 0, true);
+  h.setUint16(44, loads.length, true);
+  h.setUint16(46, E.SHDR_SIZE, true);
+  h.setUint16(48, out.length, true);
+  h.setUint16(50, shstrIndex, true);
+  loads.forEach((s, i) => {
+    const o = out[secIndex.get(s.name)!]!;
+    const p = E.EHDR_SIZE + i * E.PHDR_SIZE;
+    h.setUint32(p, E.PT_LOAD, true);
+    h.setUint32(p + 4, o.offset, true);
+    h.setUint32(p + 8, s.address >>> 0, true);
+    h.setUint32(p + 12, s.address >>> 0, true);
+    h.setUint32(p + 16, s.type === "nobits" ? 0 : s.size, true);
+    h.setUint32(p + 20, s.size, true);
+    h.setUint32(p + 24, E.PF_R | (s.flags.write ? E.PF_W : 0) | (s.flags.exec ? E.PF_X : 0), true);
+    h.setUint32(p + 28, Math.max(1, s.align), true);
+  });
+  return file;
+}

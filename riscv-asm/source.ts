@@ -1,0 +1,136 @@
+/**
+ * Source text to statements: strips `#`, `//` and `/* *\/` comments, honours C preprocessor
+ * line markers (`# 12 "file.S"`), and splits lines at `;` outside strings.
+ */
+
+/** One statement and where it came from. */
+export interface Statement {
+  readonly file: string;
+  readonly line: number;
+  /** The whole source line, for diagnostics. */
+  readonly lineText: string;
+  /** The line to parse: lineText with block comments blanked (same columns). */
+  readonly text: string;
+  /** Start and end of the statement within lineText. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Splits source text into statements, calling `each` for every one (in order). */
+export class StatementSplitter {
+  private inBlockComment = false;
+  file: string;
+  line = 0;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  /** Processes one physical line, calling `each` for every non-blank statement on it. */
+  splitLine(raw: string, each: (s: Statement) => void): void {
+    this.line++;
+    let text = raw;
+    const n0 = text.length;
+    if (n0 > 0 && text.charCodeAt(n0 - 1) === 13) text = text.slice(0, n0 - 1);
+    const n = text.length;
+    let p = 0;
+    // C preprocessor line marker: # 12 "file"
+    if (!this.inBlockComment && n > 2 && text.charCodeAt(0) === 35) {
+      const m = /^#\s*(?:line\s+)?(\d+)\s+"([^"]*)"/.exec(text);
+      if (m !== null) {
+        this.line = Number(m[1]) - 1;
+        if (m[2] !== "") this.file = m[2]!;
+        return;
+      }
+    }
+    let start = 0;
+    let needsClean = false;
+    while (p < n) {
+      const c = text.charCodeAt(p);
+      if (this.inBlockComment) {
+        if (c === 42 && text.charCodeAt(p + 1) === 47) {
+          this.inBlockComment = false;
+          p += 2;
+          continue;
+        }
+        p++;
+        continue;
+      }
+      if (c === 34) {
+        // string
+        p++;
+        while (p < n) {
+          const d = text.charCodeAt(p);
+          if (d === 92) p += 2;
+          else if (d === 34) break;
+          else p++;
+        }
+        p++;
+        continue;
+      }
+      if (c === 39) {
+        // character constant: skip an escaped or plain char so that '#' or ';' are not special
+        p += text.charCodeAt(p + 1) === 92 ? 3 : 2;
+        continue;
+      }
+      if (c === 35 || (c === 47 && text.charCodeAt(p + 1) === 47)) {
+        this.emit(text, start, p, needsClean, each);
+        return;
+      }
+      if (c === 47 && text.charCodeAt(p + 1) === 42) {
+        this.inBlockComment = true;
+        needsClean = true;
+        p += 2;
+        continue;
+      }
+      if (c === 59) {
+        this.emit(text, start, p, needsClean, each);
+        needsClean = false;
+        start = p + 1;
+      }
+      p++;
+    }
+    if (!this.inBlockComment || start < n) this.emit(text, start, Math.min(p, n), needsClean, each);
+  }
+
+  private emit(text: string, start: number, end: number, clean: boolean, each: (s: Statement) => void): void {
+    if (clean) {
+      // blank out block comments inside [start, end) keeping columns
+      const chars = text.split("");
+      let inC = false;
+      for (let i = start; i < end; i++) {
+        if (!inC && chars[i] === "/" && chars[i + 1] === "*") {
+          inC = true;
+          chars[i] = " ";
+          chars[i + 1] = " ";
+          i++;
+          continue;
+        }
+        if (inC) {
+          if (chars[i] === "*" && chars[i + 1] === "/") {
+            inC = false;
+            chars[i] = " ";
+            chars[i + 1] = " ";
+            i++;
+            continue;
+          }
+          chars[i] = " ";
+        }
+      }
+      const cleaned = chars.join("");
+      if (cleaned.slice(start, end).trim() === "") return;
+      each({ file: this.file, line: this.line, lineText: text, text: cleaned, start, end });
+      return;
+    }
+    // skip blank statements quickly
+    let s = start;
+    while (s < end) {
+      const c = text.charCodeAt(s);
+      if (c !== 32 && c !== 9) break;
+      s++;
+    }
+    if (s === end) return;
+    each({ file: this.file, line: this.line, lineText: text, text, start: s, end });
+  }
+}
+

@@ -1,0 +1,308 @@
+// Streaming VCD writer for the kernel's tracer. The change* methods run on the simulator's hot
+// path: they write ASCII straight into one preallocated buffer and never allocate.
+import {
+  checkCommandText,
+  checkTimescale,
+  checkVariable,
+  vcdHeader,
+  vcdIdCode,
+  type VcdVariable,
+} from "./vcd-header.ts";
+import { FileSink, type VcdSink } from "./vcd-sink.ts";
+
+export type { VcdVariable, VcdVarKind } from "./vcd-header.ts";
+export type { VcdSink } from "./vcd-sink.ts";
+
+export interface VcdWriterOptions {
+  /** Default "1ps"; the tracer uses 1 ps and times = cycle * 1250 (800 MHz). */
+  timescale?: string;
+  /** Optional $comment. There is no $date: output must be deterministic. */
+  comment?: string;
+  /** Default "tsrtl". */
+  version?: string;
+  /** Flush threshold in bytes; default 1 MiB. Memory stays bounded on long runs. */
+  bufferBytes?: number;
+}
+
+const enum State {
+  Declaring,
+  Initial, // inside $dumpvars
+  Running,
+  Closed,
+}
+
+const CH_0 = 48;
+const CH_B = 98;
+const CH_NL = 10;
+const CH_HASH = 35;
+/** "#" + 16 digits (times are safe integers) + "\n", with room to spare. */
+const TIME_LINE_MAX = 24;
+
+// Binary digits are written 8 at a time as one 8-byte store: a float64 whose bytes are the 8
+// ASCII digits. Every byte is 0x30 or 0x31 (padding included), so each pattern is an ordinary
+// finite double and survives the float64 round trip bit for bit. This measured ~3x faster
+// than byte-by-byte writes.
+//   FULL[b]        the 8 digits of byte b, most significant first
+//   LEAD[b]        the digits of b without leading zeros ("0" for 0), padded with '0' bytes;
+//   LEAD_LEN[b]    how many of them count (1..8). The padding is overwritten by what follows.
+const FULL = new Float64Array(256);
+const LEAD = new Float64Array(256);
+const LEAD_LEN = new Uint8Array(256);
+const PAD = CH_0;
+{
+  const tmp = new DataView(new ArrayBuffer(8));
+  for (let b = 0; b < 256; b++) {
+    for (let k = 0; k < 8; k++) tmp.setUint8(k, CH_0 + ((b >>> (7 - k)) & 1));
+    FULL[b] = tmp.getFloat64(0, true);
+    const n = b === 0 ? 1 : 32 - Math.clz32(b);
+    for (let k = 0; k < 8; k++) tmp.setUint8(k, k < n ? CH_0 + ((b >>> (n - 1 - k)) & 1) : PAD);
+    LEAD[b] = tmp.getFloat64(0, true);
+    LEAD_LEN[b] = n;
+  }
+}
+
+/**
+ * Bytes after the value, packed like the digit tables: "<id>\n" or " <id>\n", at most 8,
+ * padded with '0'. The top byte is '0' or '\n' and no byte is above 0x7e, so the double is
+ * never a NaN or subnormal and is stored bit for bit.
+ */
+function packSuffix(bytes: Uint8Array): number {
+  const tmp = new DataView(new ArrayBuffer(8));
+  for (let k = 0; k < 8; k++) tmp.setUint8(k, k < bytes.length ? bytes[k]! : PAD);
+  return tmp.getFloat64(0, true);
+}
+
+export class VcdWriter {
+  private readonly sink: VcdSink;
+  private readonly timescale: string;
+  private readonly comment: string | undefined;
+  private readonly version: string | undefined;
+  private readonly threshold: number;
+
+  private readonly vars: VcdVariable[] = [];
+  private readonly keys = new Set<string>();
+  private state = State.Declaring;
+
+  // Filled by begin(); `live` is the variable count once writing, 0 before and after, so the
+  // hot-path index check also rejects calls in the wrong state.
+  private live = 0;
+  private widths = new Int32Array(0);
+  /** Mask of the valid bits of the value word (changeBits) or of the top word (changeWords). */
+  private masks = new Uint32Array(0);
+  /** Per variable: the bytes that follow the value (" <id>\n" for vectors, "<id>\n" for scalars). */
+  private suffix = new Float64Array(0);
+  private suffixLen = new Uint8Array(0);
+
+  private buf = new Uint8Array(0);
+  private view = new DataView(this.buf.buffer);
+  private pos = 0;
+
+  private now = 0;
+  private timePending = false;
+
+  constructor(out: string | VcdSink, options: VcdWriterOptions = {}) {
+    this.timescale = options.timescale ?? "1ps";
+    checkTimescale(this.timescale);
+    this.comment = options.comment;
+    if (this.comment !== undefined) checkCommandText("comment", this.comment);
+    this.version = options.version ?? "tsrtl";
+    checkCommandText("version", this.version);
+    const bufferBytes = options.bufferBytes ?? 1 << 20;
+    if (!Number.isInteger(bufferBytes) || bufferBytes < 1) {
+      throw new Error(`VcdWriter bufferBytes must be a positive integer, got ${bufferBytes}`);
+    }
+    this.threshold = bufferBytes;
+    this.sink = typeof out === "string" ? new FileSink(out) : out;
+  }
+
+  /** Declares a variable (before begin()); returns its dense index 0..n-1. */
+  addVariable(v: VcdVariable): number {
+    if (this.state !== State.Declaring) throw new Error(`VcdWriter.addVariable('${v.name}') after begin()`);
+    checkVariable(v);
+    const key = [...v.scope, v.name].join("\u0000");
+    if (this.keys.has(key)) throw new Error(`VCD variable '${[...v.scope, v.name].join(".")}' declared twice`);
+    this.keys.add(key);
+    this.vars.push({ scope: [...v.scope], name: v.name, width: v.width, kind: v.kind ?? "wire" });
+    return this.vars.length - 1;
+  }
+
+  /** Writes the header, then "#initialTime" and opens $dumpvars. */
+  begin(initialTime: number): void {
+    if (this.state !== State.Declaring) throw new Error("VcdWriter.begin() called twice");
+    checkTime(initialTime);
+    const n = this.vars.length;
+    const ids = this.vars.map((_, i) => vcdIdCode(i));
+
+    this.widths = new Int32Array(n);
+    this.masks = new Uint32Array(n);
+    this.suffix = new Float64Array(n);
+    this.suffixLen = new Uint8Array(n);
+    const enc = new TextEncoder();
+    let longestLine = 0;
+    for (let i = 0; i < n; i++) {
+      const w = this.vars[i]!.width;
+      this.widths[i] = w;
+      const rem = w % 32;
+      this.masks[i] = rem === 0 ? 0xffffffff : (2 ** rem - 1) >>> 0;
+      const s = enc.encode(w === 1 ? `${ids[i]}\n` : ` ${ids[i]}\n`);
+      if (s.length > 8) throw new Error(`VcdWriter: too many variables (${n})`);
+      this.suffix[i] = packSuffix(s);
+      this.suffixLen[i] = s.length;
+      longestLine = Math.max(longestLine, 1 + w + s.length);
+    }
+
+    // A change may add a time line and its own line after the last threshold check; the
+    // 8-byte stores may run up to 8 bytes past the end of what they write.
+    this.buf = new Uint8Array(this.threshold + TIME_LINE_MAX + longestLine + 16);
+    this.view = new DataView(this.buf.buffer);
+
+    const header = enc.encode(
+      vcdHeader({ timescale: this.timescale, version: this.version, comment: this.comment }, this.vars, ids),
+    );
+    this.sink.write(header, header.length);
+
+    this.now = initialTime;
+    this.writeTime();
+    this.writeAscii("$dumpvars\n");
+    this.state = State.Initial;
+    this.live = n;
+  }
+
+  /** Closes $dumpvars; the initial values are the change* calls between begin() and here. */
+  endInitial(): void {
+    if (this.state !== State.Initial) throw new Error("VcdWriter.endInitial() outside $dumpvars");
+    this.writeAscii("$end\n");
+    this.state = State.Running;
+  }
+
+  /** Sets the current time; "#t" is written only when a change follows. Times never decrease. */
+  time(t: number): void {
+    if (t === this.now) return;
+    if (this.state !== State.Running) {
+      throw new Error(
+        this.state === State.Initial
+          ? "VcdWriter.time(): call endInitial() before advancing time"
+          : "VcdWriter.time() outside begin()..close()",
+      );
+    }
+    checkTime(t);
+    if (t < this.now) throw new Error(`VcdWriter.time(${t}): time went backwards from ${this.now}`);
+    this.now = t;
+    this.timePending = true;
+  }
+
+  /** Value change of a variable of width <= 32; `value` is taken as unsigned 32-bit. */
+  changeBits(index: number, value: number): void {
+    if (!(index >= 0 && index < this.live)) this.badIndex(index);
+    if (this.timePending) this.writeTime();
+    const view = this.view;
+    let p = this.pos;
+    const w = this.widths[index]!;
+    if (w === 1) {
+      this.buf[p++] = CH_0 + (value & 1);
+    } else {
+      if (w > 32) this.wrongWidth(index, "changeBits");
+      const v = (value & this.masks[index]!) >>> 0;
+      this.buf[p++] = CH_B;
+      // Leading byte without its leading zeros, then whole bytes.
+      let shift = (31 - Math.clz32(v | 1)) & ~7;
+      const lead = v >>> shift;
+      view.setFloat64(p, LEAD[lead]!, true);
+      p += LEAD_LEN[lead]!;
+      while (shift > 0) {
+        shift -= 8;
+        view.setFloat64(p, FULL[(v >>> shift) & 0xff]!, true);
+        p += 8;
+      }
+    }
+    view.setFloat64(p, this.suffix[index]!, true);
+    this.pos = p + this.suffixLen[index]!;
+    if (this.pos > this.threshold) this.flush();
+  }
+
+  /** Value change of a variable wider than 32 bits: ceil(width/32) little-endian words at words[offset..]. */
+  changeWords(index: number, words: Uint32Array, offset: number): void {
+    if (!(index >= 0 && index < this.live)) this.badIndex(index);
+    const w = this.widths[index]!;
+    if (w <= 32) this.wrongWidth(index, "changeWords");
+    if (this.timePending) this.writeTime();
+    const view = this.view;
+    // Skip zero words from the top; the top word is masked to the variable's width.
+    let top = ((w + 31) >>> 5) - 1;
+    let v = (words[offset + top]! & this.masks[index]!) >>> 0;
+    while (v === 0 && top > 0) v = words[offset + --top]! >>> 0;
+    let p = this.pos;
+    this.buf[p++] = CH_B;
+    let shift = (31 - Math.clz32(v | 1)) & ~7;
+    const lead = v >>> shift;
+    view.setFloat64(p, LEAD[lead]!, true);
+    p += LEAD_LEN[lead]!;
+    for (;;) {
+      while (shift > 0) {
+        shift -= 8;
+        view.setFloat64(p, FULL[(v >>> shift) & 0xff]!, true);
+        p += 8;
+      }
+      if (top === 0) break;
+      v = words[offset + --top]! >>> 0;
+      shift = 32;
+    }
+    view.setFloat64(p, this.suffix[index]!, true);
+    this.pos = p + this.suffixLen[index]!;
+    if (this.pos > this.threshold) this.flush();
+  }
+
+  /** Flushes and closes the output. Closes an open $dumpvars so the file stays well formed. */
+  close(): void {
+    if (this.state === State.Closed) return;
+    if (this.state === State.Initial) this.writeAscii("$end\n");
+    this.state = State.Closed;
+    this.live = 0;
+    this.flush();
+    this.sink.close();
+  }
+
+  private writeTime(): void {
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = CH_HASH;
+    let t = this.now;
+    let len = 1;
+    for (let x = t; x >= 10; x = Math.floor(x / 10)) len++;
+    for (let k = p + len - 1; k >= p; k--) {
+      const q = Math.floor(t / 10);
+      buf[k] = CH_0 + (t - q * 10);
+      t = q;
+    }
+    p += len;
+    buf[p++] = CH_NL;
+    this.pos = p;
+    this.timePending = false;
+  }
+
+  private writeAscii(s: string): void {
+    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+    if (this.pos > this.threshold) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pos > 0) this.sink.write(this.buf, this.pos);
+    this.pos = 0;
+  }
+
+  private badIndex(index: number): never {
+    if (this.state === State.Declaring) throw new Error("VcdWriter: value change before begin()");
+    if (this.state === State.Closed) throw new Error("VcdWriter: value change after close()");
+    throw new Error(`VcdWriter: no variable with index ${index} (have ${this.live})`);
+  }
+
+  private wrongWidth(index: number, method: string): never {
+    const v = this.vars[index]!;
+    const use = v.width > 32 ? "changeWords" : "changeBits";
+    throw new Error(`VcdWriter.${method}: '${[...v.scope, v.name].join(".")}' is ${v.width} bits wide; use ${use}`);
+  }
+}
+
+function checkTime(t: number): void {
+  if (!Number.isSafeInteger(t) || t < 0) throw new Error(`VCD time ${t} is not a non-negative safe integer`);
+}
