@@ -45,7 +45,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   } catch (e) {
     // A bug, not bad input: still report it as a diagnostic rather than crash the caller.
     const msg = e instanceof Error ? e.message : String(e);
-    const d: Diagnostic = { severity: "error", file: asm.loc.file || file, line: asm.loc.line, col: 1, message: `internal error: ${msg}`, sourceLine: asm.loc.text };
+    const d: Diagnostic = { severity: "error", file: asm.lastLoc.file || file, line: asm.lastLoc.line, col: 1, message: `internal error: ${msg}`, sourceLine: asm.lastLoc.text };
     return { ok: false, diagnostics: [...asm.diagnostics, d] };
   }
 }

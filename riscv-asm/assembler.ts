@@ -7,11 +7,11 @@ import { Cursor, CH_COLON, isDigit } from "./cursor.ts";
 import { AsmError, MAX_ERRORS, type Diagnostic, type SourceLocation } from "./diagnostics.ts";
 import { evaluate, type Expr, type ExprEnv, type Value } from "./expr.ts";
 import { encodeOperands, type OperandHost, type PendingFixup } from "./operands.ts";
-import { INSNS_BY_NAME } from "./isa/index.ts";
+import { INSNS_BY_NAME, type InsnSpec } from "./isa/index.ts";
 import { Section, type Fixup, type SectionFlags } from "./section.ts";
 import { Sym, SymbolTable } from "./symbols.ts";
 import { StatementSplitter, type Statement } from "./source.ts";
-import { DIRECTIVES } from "./directives.ts";
+import { DIRECTIVES, MAX_FILL } from "./directives.ts";
 import { PSEUDOS } from "./pseudo.ts";
 import { MacroProcessor } from "./macros.ts";
 
@@ -38,6 +38,9 @@ interface CondFrame {
   /** The enclosing context was active. */
   parentActive: boolean;
   sawElse: boolean;
+  /** Where the .if is (for "missing .endif"). */
+  readonly loc: SourceLocation;
+  readonly col: number;
 }
 
 export class Assembler implements OperandHost {
@@ -60,10 +63,11 @@ export class Assembler implements OperandHost {
   stmt: Statement = { file: "", line: 0, lineText: "", text: "", start: 0, end: 0 };
   loc: SourceLocation = { file: "", line: 0, text: "" };
   includeDepth = 0;
+  /** Location of the last statement assembled (for end-of-input messages). */
+  lastLoc: SourceLocation = { file: "", line: 1, text: "" };
   errorCount = 0;
   stopped = false;
   private readonly localCounts = new Map<number, number>();
-  private internalCount = 0;
   private readonly pending: PendingFixup[] = [];
   private readonly maxErrors: number;
 
@@ -145,6 +149,7 @@ export class Assembler implements OperandHost {
           s.state = "label";
           s.section = sec;
           s.value = sec.size;
+          s.itemIndex = sec.items.length;
           s.internal = true;
           sec.labels.push(s);
         }
@@ -176,6 +181,13 @@ export class Assembler implements OperandHost {
     return v.sym === null && v.sub === null ? v.v : undefined;
   }
 
+  /** Value of a fixup's expression at the end of assembly. */
+  fixupValue(f: Fixup): Value<Sym> {
+    const t = f.target;
+    if (t !== null && t.state !== "equ") return { v: 0, sym: t, sub: null };
+    return evaluate(f.expr, this.env);
+  }
+
   /** Evaluates an expression that must be an absolute constant now. */
   constant(e: Expr, at: number, what: string): number {
     const v = this.tryConstant(e);
@@ -185,6 +197,7 @@ export class Assembler implements OperandHost {
 
   defineLabel(name: string, at: number): Sym {
     const s = this.symbols.get(name);
+    if (s.state === "label" && s.section === this.cur && s.value === this.cur.size && s.itemIndex === this.cur.items.length) return s; // `x: x:` (GNU allows)
     if (s.defined) {
       const where = s.defLoc ? ` at ${s.defLoc.file}:${s.defLoc.line}` : "";
       throw new AsmError(`symbol '${name}' is already defined${where}`, at);
@@ -192,6 +205,7 @@ export class Assembler implements OperandHost {
     s.state = "label";
     s.section = this.cur;
     s.value = this.cur.size;
+    s.itemIndex = this.cur.items.length;
     s.defLoc = this.loc;
     this.cur.labels.push(s);
     return s;
@@ -205,12 +219,12 @@ export class Assembler implements OperandHost {
 
   /** A fresh internal label at the current position (the `.L0 ` labels of pcrel pairs). */
   internalLabel(): Sym {
-    const s = this.symbols.get(`.L0 \x01${this.internalCount++}`);
+    const s = this.symbols.anonymousLabel(".L0 ");
     s.state = "label";
     s.section = this.cur;
     s.value = this.cur.size;
+    s.itemIndex = this.cur.items.length;
     s.internal = true;
-    s.elfName = ".L0 ";
     this.cur.labels.push(s);
     return s;
   }
@@ -230,6 +244,7 @@ export class Assembler implements OperandHost {
       s.state = "label";
       s.section = v.sym.section;
       s.value = v.sym.value + v.v;
+      s.itemIndex = s.section!.items.length;
       s.section!.labels.push(s);
     } else s.expr = e;
   }
@@ -249,7 +264,9 @@ export class Assembler implements OperandHost {
     const off = sec.emit32(word);
     for (let i = 0; i < fixups.length; i++) {
       const p = fixups[i]!;
-      const fix: Fixup = { offset: off, kind: p.kind, expr: p.expr.k === "sym" ? p.expr : this.bindDotAt(p.expr, off), loc: this.loc, col: p.col, what, dot: off };
+      const expr = p.expr.k === "sym" ? p.expr : this.bindDotAt(p.expr, off);
+      const target = p.target ?? (expr.k === "sym" ? this.symbols.get(expr.name) : null);
+      const fix: Fixup = { offset: off, kind: p.kind, expr, target, loc: this.loc, col: p.col, what, itemIndex: sec.items.length };
       sec.fixups.push(fix);
       if (p.kind === "branch" && p.expr.k !== "num") sec.items.push({ kind: "branch", pos: off, fixup: fix, size: 4 });
     }
@@ -270,7 +287,7 @@ export class Assembler implements OperandHost {
   /** Records a data fixup at `offset` of the current section. */
   dataFixup(offset: number, bytes: number, e: Expr, col: number, what: string): void {
     const kind = bytes === 1 ? "data8" : bytes === 2 ? "data16" : bytes === 4 ? "data32" : "data64";
-    this.cur.fixups.push({ offset, kind, expr: e, loc: this.loc, col, what, dot: offset });
+    this.cur.fixups.push({ offset, kind, expr: e, target: e.k === "sym" ? this.symbols.get(e.name) : null, loc: this.loc, col, what, itemIndex: this.cur.items.length });
   }
 
   // ---------------------------------------------------------------- diagnostics
@@ -323,6 +340,7 @@ export class Assembler implements OperandHost {
     const prevLoc = this.loc;
     this.stmt = st;
     if (this.loc.line !== st.line || this.loc.text !== st.lineText || this.loc.file !== st.file) this.loc = { file: st.file, line: st.line, text: st.lineText };
+    this.lastLoc = this.loc;
     try {
       if (this.macros.collecting(st)) return;
       if (this.conds.length > 0 && !this.conds[this.conds.length - 1]!.active) {
@@ -332,8 +350,9 @@ export class Assembler implements OperandHost {
       if (this.options.listing) {
         const sec = this.cur;
         const before = sec.size;
+        const items = sec.items.length;
         this.execute(st);
-        if (sec.size > before) sec.listing.push({ offset: before, size: sec.size - before, loc: this.loc });
+        if (sec.size > before) sec.listing.push({ offset: before, size: sec.size - before, loc: this.loc, itemIndex: items });
       } else this.execute(st);
     } catch (e) {
       if (e instanceof AsmError) this.report(e);
@@ -348,7 +367,7 @@ export class Assembler implements OperandHost {
   private skipInactive(st: Statement): void {
     const c = new Cursor(st.text, 0, st.start, st.end);
     const id = c.ident().toLowerCase();
-    if (id.startsWith(".if")) this.conds.push({ active: false, taken: true, parentActive: false, sawElse: false });
+    if (id.startsWith(".if")) this.conds.push({ active: false, taken: true, parentActive: false, sawElse: false, loc: this.loc, col: st.start });
     else if (id === ".else" || id === ".elseif" || id === ".endif") DIRECTIVES.get(id)!(this, c, id);
   }
 
@@ -418,21 +437,20 @@ export class Assembler implements OperandHost {
       name = lower;
     }
     const start = c.pos;
-    let best: AsmError | undefined;
-    const pending = this.pending;
+    this.bestError = undefined;
+    if (pseudo !== undefined && PSEUDO_FIRST.has(name)) forms = undefined;
     if (forms !== undefined) {
+      // forms written with this many operands first: no exceptions in the common case
+      const n = countOperands(c);
+      let counted = false;
       for (let i = 0; i < forms.length; i++) {
-        c.pos = start;
-        pending.length = 0;
-        try {
-          const w = encodeOperands(forms[i]!, c, this, pending);
-          this.emitInsn(w, pending, name);
-          return;
-        } catch (e) {
-          if (!(e instanceof AsmError)) throw e;
-          if (best === undefined || e.offset >= best.offset) best = e;
-        }
+        const f = forms[i]!;
+        if (n < f.minOperands || n > f.maxOperands) continue;
+        counted = true;
+        if (this.tryForm(f, c, start, name)) return;
       }
+      // nothing has this operand count: let each form explain what it expected
+      if (!counted && pseudo === undefined) for (let i = 0; i < forms.length; i++) if (this.tryForm(forms[i]!, c, start, name)) return;
     }
     if (pseudo !== undefined) {
       c.pos = start;
@@ -441,10 +459,34 @@ export class Assembler implements OperandHost {
         return;
       } catch (e) {
         if (!(e instanceof AsmError)) throw e;
-        if (best === undefined || e.offset >= best.offset) best = e;
+        this.noteError(e);
       }
     }
-    throw best!;
+    throw this.bestError!;
+  }
+
+  /** The error of the attempt that got furthest (for instructions with several forms). */
+  private bestError: AsmError | undefined;
+
+  private noteError(e: AsmError): void {
+    const b = this.bestError;
+    if (b === undefined || e.offset > b.offset || (e.offset === b.offset && e.rank >= b.rank)) this.bestError = e;
+  }
+
+  /** Encodes and emits one form; false (error noted) when the operands do not fit it. */
+  private tryForm(f: InsnSpec, c: Cursor, start: number, name: string): boolean {
+    c.pos = start;
+    const pending = this.pending;
+    pending.length = 0;
+    try {
+      const w = encodeOperands(f, c, this, pending);
+      this.emitInsn(w, pending, name);
+      return true;
+    } catch (e) {
+      if (!(e instanceof AsmError)) throw e;
+      this.noteError(e);
+      return false;
+    }
   }
 
   /** `.align`/`.p2align`/`.balign`: pads now and records the alignment for layout. */
@@ -454,6 +496,7 @@ export class Assembler implements OperandHost {
     const code = sec.flags.exec && fill === undefined;
     const pos = sec.size;
     const pad = alignPadding(pos, bytes, maxSkip);
+    if (pad > MAX_FILL) throw new AsmError(`alignment to ${bytes} bytes would add ${pad} bytes of padding (limit ${MAX_FILL})`);
     sec.items.push({ kind: "align", pos, align: bytes, fill: fill ?? 0, fillSize: 1, maxSkip, code, size: pad });
     if (pad === 0) return;
     const at = sec.reserve(pad);
@@ -501,20 +544,49 @@ export function alignPadding(pos: number, align: number, maxSkip: number): numbe
   return maxSkip > 0 && pad > maxSkip ? 0 : pad;
 }
 
-/** Alignment padding: in code, zero bytes up to a 4-byte boundary then nops (as GNU as). */
+/** Alignment padding in code, as GNU as: a zero byte to an even offset, a 2-byte c.nop if needed, then nops. */
 export function writePadding(d: Uint8Array, at: number, pad: number, code: boolean, fill: number): void {
   if (!code) {
     d.fill(fill & 0xff, at, at + pad);
     return;
   }
-  const excess = pad % 4;
-  d.fill(0, at, at + excess);
-  for (let p = at + excess; p < at + pad; p += 4) {
+  let p = at;
+  if (pad % 2 === 1) d[p++] = 0;
+  if ((at + pad - p) % 4 === 2) {
+    d[p++] = 0x01;
+    d[p++] = 0x00;
+  }
+  for (; p < at + pad; p += 4) {
     d[p] = 0x13;
     d[p + 1] = 0;
     d[p + 2] = 0;
     d[p + 3] = 0;
   }
+}
+
+/** Pseudo-instructions that handle every operand value themselves (tried before the table). */
+const PSEUDO_FIRST: ReadonlySet<string> = new Set(["li"]);
+
+/** Number of top-level comma-separated operands from the cursor to the end of the statement. */
+function countOperands(c: Cursor): number {
+  const t = c.text;
+  let p = c.pos;
+  const end = c.end;
+  let n = 1;
+  let depth = 0;
+  let blank = true;
+  for (; p < end; p++) {
+    const ch = t.charCodeAt(p);
+    if (ch === 44 && depth === 0) n++;
+    else if (ch === 40) depth++;
+    else if (ch === 41) depth--;
+    else if (ch === 34) {
+      p++;
+      while (p < end && t.charCodeAt(p) !== 34) p += t.charCodeAt(p) === 92 ? 2 : 1;
+    }
+    if (ch !== 32 && ch !== 9) blank = false;
+  }
+  return blank ? 0 : n;
 }
 
 /** Flags GNU as gives a section from its name when `.section` names none. */

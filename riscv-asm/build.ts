@@ -2,7 +2,7 @@
 import type { Assembler } from "./assembler.ts";
 import { AsmError } from "./diagnostics.ts";
 import { evaluate } from "./expr.ts";
-import { layout } from "./layout.ts";
+import { layout, padCodeSections } from "./layout.ts";
 import { placeSections, type MemoryMap } from "./link.ts";
 import type { Program, ProgramRelocation, ProgramSection, ProgramSymbol } from "./program.ts";
 import { resolveFixups, type SymRelocation } from "./resolve.ts";
@@ -12,7 +12,8 @@ import type { Sym } from "./symbols.ts";
 /** Checks for unterminated constructs at the end of input. */
 export function finishInput(asm: Assembler): void {
   asm.macros.checkEnd();
-  if (asm.conds.length > 0) asm.diag("error", `missing .endif (${asm.conds.length} .if still open at end of input)`, asm.loc, 0);
+  const open = asm.conds[0];
+  if (open !== undefined) asm.diag("error", `missing .endif for this .if (${asm.conds.length} still open at end of input)`, open.loc, open.col);
 }
 
 function keepSymbol(s: Sym, kind: Program["kind"]): boolean {
@@ -32,20 +33,21 @@ function symbolSize(asm: Assembler, s: Sym): number {
     throw new AsmError(`.size of '${s.name}' is not a constant`);
   } catch (e) {
     if (!(e instanceof AsmError)) throw e;
-    asm.diag("error", e.message, s.defLoc ?? asm.loc, 0);
+    asm.diag("error", e.message, s.defLoc ?? asm.lastLoc, 0);
     return 0;
   }
 }
 
 /** Lays out, resolves and packages the assembly. */
 export function buildProgram(asm: Assembler, kind: Program["kind"], map: MemoryMap): Program {
+  padCodeSections(asm);
   layout(asm);
   let addresses: Map<Section, number>;
   if (kind === "executable") {
     try {
       addresses = placeSections(asm.sections, map);
     } catch (e) {
-      asm.diag("error", (e as Error).message, asm.loc, 0);
+      asm.diag("error", (e as Error).message, asm.lastLoc, 0);
       addresses = new Map(asm.sections.map((s) => [s, 0]));
     }
   } else addresses = new Map(asm.sections.map((s) => [s, 0]));
@@ -108,7 +110,9 @@ function equValue(asm: Assembler, s: Sym): number {
   try {
     const v = evaluate(s.expr, asm.env);
     return v.v;
-  } catch {
+  } catch (e) {
+    if (!(e instanceof AsmError)) throw e;
+    asm.diag("error", `symbol '${s.name}': ${e.message}`, s.defLoc ?? asm.lastLoc, 0);
     return 0;
   }
 }

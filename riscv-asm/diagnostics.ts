@@ -24,8 +24,11 @@ export interface Diagnostic {
  * throws these routinely, so they must be cheap).
  */
 export class AsmError {
-  /** Column offset into the statement's line (0-based), or -1 for "the start of the statement". */
-  constructor(readonly message: string, readonly offset: number = -1) {}
+  /**
+   * @param offset column offset into the statement's line (0-based), or -1 for "the start of the statement"
+   * @param rank between errors at the same column of different operand forms, the higher rank is reported
+   */
+  constructor(readonly message: string, readonly offset: number = -1, readonly rank = 1) {}
 }
 
 /** `file.s:12:9: error: message`, the line, and a caret under column 9. */

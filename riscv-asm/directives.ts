@@ -3,7 +3,7 @@ import type { Assembler } from "./assembler.ts";
 import { Cursor, CH_COMMA, CH_QUOTE } from "./cursor.ts";
 import { AsmError } from "./diagnostics.ts";
 import { parseExpr } from "./expr.ts";
-import type { SectionFlags } from "./section.ts";
+import type { Section, SectionFlags } from "./section.ts";
 import { parseString } from "./strings.ts";
 import type { Binding, SymbolType } from "./symbols.ts";
 
@@ -11,6 +11,9 @@ import type { Binding, SymbolType } from "./symbols.ts";
 export type Directive = (asm: Assembler, c: Cursor, name: string, symName?: string, symAt?: number) => void;
 
 const d = new Map<string, Directive>();
+
+/** Largest block one .space/.fill/.align may add (guards against typos that would exhaust memory). */
+export const MAX_FILL = 64 * 1024 * 1024;
 
 function symbolName(c: Cursor, what: string): string {
   c.skipSpaces();
@@ -169,6 +172,7 @@ function data(bytes: number): Directive {
       const ac = new Cursor(c.text, 0, arg.start, arg.start + arg.text.length);
       ac.skipSpaces();
       const at = ac.pos;
+      if (bytes === 8 && sec.type !== "nobits" && writeBigLiteral(sec, arg.text)) continue;
       const e = parseExpr(ac, asm.env);
       if (!ac.atEnd()) ac.fail(`${name}: unexpected${ac.describeHere().replace(", found", "")} after the expression`);
       if (sec.type === "nobits") {
@@ -180,7 +184,8 @@ function data(bytes: number): Directive {
       if (sec.flags.exec) sec.markMapping("$d");
       const v = asm.tryConstant(e);
       if (v !== undefined) {
-        checkDataRange(asm, v, bytes, at, name);
+        const warning = dataRangeMessage(v, bytes, name);
+        if (warning !== undefined) asm.warn(warning, at);
         sec.emitValue(v, bytes);
       } else {
         const bound = asm.bindDot(e);
@@ -191,15 +196,28 @@ function data(bytes: number): Directive {
   };
 }
 
-/** GNU warns and truncates values that do not fit the field. */
-export function checkDataRange(asm: Assembler, v: number, bytes: number, at: number, what: string): void {
-  if (bytes >= 8) return;
+/** `.dword`/`.8byte` of an integer literal beyond 2^53: written exactly (true when handled). */
+function writeBigLiteral(sec: Section, text: string): boolean {
+  const m = /^\s*(-?)\s*(0x[0-9a-f]+|[1-9][0-9]*)\s*$/i.exec(text);
+  if (m === null) return false;
+  let v = BigInt(m[2]!);
+  if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return false;
+  if (m[1] === "-") v = -v;
+  v = BigInt.asUintN(64, v);
+  if (sec.flags.exec) sec.markMapping("$d");
+  const p = sec.reserve(8);
+  for (let i = 0; i < 8; i++) sec.data[p + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  return true;
+}
+
+/** GNU warns and truncates values that do not fit the field: the warning text, or undefined. */
+export function dataRangeMessage(v: number, bytes: number, what: string): string | undefined {
+  if (bytes >= 8 || (bytes === 4 && v >= -0x80000000 && v <= 0xffffffff)) return undefined;
   const bits = 8 * bytes;
   const max = 2 ** bits;
-  if (v >= max || v < -(2 ** (bits - 1))) {
-    const t = ((v % max) + max) % max;
-    asm.warn(`${what}: value 0x${(v < 0 ? BigInt.asUintN(64, BigInt(v)) : BigInt(v)).toString(16)} truncated to 0x${t.toString(16)}`, at);
-  }
+  if (v < max && v >= -(2 ** (bits - 1))) return undefined;
+  const t = ((v % max) + max) % max;
+  return `${what}: value 0x${(v < 0 ? BigInt.asUintN(64, BigInt(v)) : BigInt(v)).toString(16)} truncated to 0x${t.toString(16)}`;
 }
 
 for (const n of [".byte"]) d.set(n, data(1));
@@ -227,7 +245,7 @@ d.set(".string", strings(true));
 
 function space(asm: Assembler, c: Cursor, name: string, count: number, size: number, value: number): void {
   if (count < 0) throw new AsmError(`${name}: negative count ${count}`);
-  if (count * size > 256 * 1024 * 1024) throw new AsmError(`${name}: ${count * size} bytes is too large`);
+  if (count * size > MAX_FILL) throw new AsmError(`${name}: ${count * size} bytes is too large (limit ${MAX_FILL})`);
   const sec = asm.cur;
   if (sec.type === "nobits" && value !== 0) c.fail(`${name}: non-zero fill in ${sec.name}`);
   if (sec.flags.exec && count > 0) sec.markMapping("$d");
@@ -263,7 +281,7 @@ d.set(".fill", (asm, c, name) => {
   // GNU: the value is a 4-byte quantity, little-endian, zero-padded for larger sizes
   const sec = asm.cur;
   if (n < 0) throw new AsmError(`.fill: negative repeat count ${n}`);
-  if (n * size > 256 * 1024 * 1024) throw new AsmError(`.fill: ${n * size} bytes is too large`);
+  if (n * size > MAX_FILL) throw new AsmError(`.fill: ${n * size} bytes is too large (limit ${MAX_FILL})`);
   if (sec.type === "nobits") {
     if (value !== 0) c.fail(`.fill: non-zero fill in ${sec.name}`);
     sec.reserve(n * size);
@@ -308,7 +326,7 @@ d.set(".balign", (asm, c, name) => align(asm, c, name, false));
 
 function pushCond(asm: Assembler, cond: boolean): void {
   const parent = asm.conds.length === 0 || asm.conds[asm.conds.length - 1]!.active;
-  asm.conds.push({ active: parent && cond, taken: cond, parentActive: parent, sawElse: false });
+  asm.conds.push({ active: parent && cond, taken: cond, parentActive: parent, sawElse: false, loc: asm.loc, col: asm.stmt.start });
 }
 
 function condExpr(asm: Assembler, c: Cursor, name: string): number {
@@ -447,7 +465,17 @@ d.set(".option", (asm, c) => {
   if (!c.atEnd() && opt !== "arch") c.fail(`.option ${opt}: unexpected${c.describeHere().replace(", found", "")}`);
 });
 
-for (const n of [".file", ".ident", ".attribute", ".end", ".loc", ".addrsig", ".addrsig_sym", ".variant_cc", ".frame"]) {
+d.set(".ident", (asm, c) => {
+  // appended to .comment, as GNU as does (a leading NUL before the first string)
+  const bytes = parseString(c);
+  expectEnd(c, ".ident");
+  const sec = asm.section(".comment", { alloc: false, write: false, exec: false });
+  if (sec.size === 0) sec.reserve(1);
+  const p = sec.reserve(bytes.length + 1);
+  sec.data.set(bytes, p);
+});
+
+for (const n of [".file", ".attribute", ".end", ".loc", ".addrsig", ".addrsig_sym", ".variant_cc", ".frame"]) {
   d.set(n, (_asm, c) => void c.splitArgs());
 }
 d.set(".sleb128", (asm, c, name) => unsupported(asm, c, name));

@@ -111,6 +111,39 @@ function sectionType(s: ProgramSection): number {
   return E.SHT_PROGBITS;
 }
 
+const PAGE = 0x1000;
+
+interface LoadGroup {
+  address: number;
+  sections: ProgramSection[];
+  fileSize: number;
+  memSize: number;
+  flags: number;
+  offset: number;
+}
+
+/** Allocated sections in address order, grouped into segments (gaps under 64 KiB are filled). */
+function loadGroups(sections: readonly ProgramSection[]): LoadGroup[] {
+  const alloc = sections.filter((s) => s.flags.alloc && s.size > 0).sort((a, b) => a.address - b.address);
+  const groups: LoadGroup[] = [];
+  for (const s of alloc) {
+    const last = groups[groups.length - 1];
+    const end = last ? last.address + last.memSize : 0;
+    // a no-bits section may only end a segment: anything after it starts a new one
+    const lastNobits = last ? last.sections[last.sections.length - 1]!.type === "nobits" : false;
+    if (last && !lastNobits && s.address >= end && s.address - end < 0x10000) {
+      last.sections.push(s);
+      last.memSize = s.address + s.size - last.address;
+      if (s.type !== "nobits") last.fileSize = last.memSize;
+    } else {
+      groups.push({ address: s.address, sections: [s], memSize: s.size, fileSize: s.type === "nobits" ? 0 : s.size, flags: 0, offset: 0 });
+    }
+    const g = groups[groups.length - 1]!;
+    g.flags |= E.PF_R | (s.flags.write ? E.PF_W : 0) | (s.flags.exec ? E.PF_X : 0);
+  }
+  return groups;
+}
+
 /** Serialises a Program as an ELF file (ET_REL for objects, ET_EXEC for executables). */
 export function writeElf(program: Program): Uint8Array {
   const exec = program.kind === "executable";
@@ -181,22 +214,32 @@ export function writeElf(program: Program): Uint8Array {
   const shDataFinal = shstr.bytes();
   out.push({ name: ".shstrtab", type: E.SHT_STRTAB, flags: 0, addr: 0, data: shDataFinal, size: shDataFinal.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
 
-  // file layout
-  const loads = exec ? sections.filter((s) => s.flags.alloc && s.size > 0) : [];
+  // file layout. Executables: allocated sections are grouped into PT_LOAD segments (sections
+  // less than 64 KiB apart share one), each at a file offset congruent to its address modulo
+  // the 4 KiB page size, as loaders (qemu-user, Linux) require.
+  const groups = exec ? loadGroups(sections) : [];
   const b = new Buf();
   const phoff = exec ? E.EHDR_SIZE : 0;
-  b.bytes(new Uint8Array(E.EHDR_SIZE + loads.length * E.PHDR_SIZE)); // headers, filled in below
+  b.bytes(new Uint8Array(E.EHDR_SIZE + groups.length * E.PHDR_SIZE)); // headers, filled in below
+  for (const g of groups) {
+    while (b.size % PAGE !== g.address % PAGE) b.u8(0);
+    g.offset = b.size;
+    const image = new Uint8Array(g.fileSize);
+    for (const sec of g.sections) {
+      const o = out[secIndex.get(sec.name)!]!;
+      o.offset = g.offset + (sec.address - g.address);
+      if (sec.type !== "nobits") image.set(sec.bytes, sec.address - g.address);
+    }
+    b.bytes(image);
+  }
   for (let i = 1; i < out.length; i++) {
     const s = out[i]!;
+    if (exec && s.flags & E.SHF_ALLOC) continue; // placed with its segment
     if (s.type === E.SHT_NOBITS) {
       s.offset = b.size;
       continue;
     }
-    // executables: file offset congruent to the address modulo the alignment (loaders map pages)
-    const a = Math.max(1, s.align);
-    if (exec && s.flags & E.SHF_ALLOC) {
-      while (b.size % a !== s.addr % a) b.u8(0);
-    } else b.alignTo(a);
+    b.alignTo(Math.max(1, s.align));
     s.offset = b.size;
     b.bytes(s.data);
   }
@@ -226,21 +269,20 @@ export function writeElf(program: Program): Uint8Array {
   h.setUint32(36, 0, true); // e_flags: no RVC, soft-float ABI
   h.setUint16(40, E.EHDR_SIZE, true);
   h.setUint16(42, exec ? E.PHDR_SIZE : 0, true);
-  h.setUint16(44, loads.length, true);
+  h.setUint16(44, groups.length, true);
   h.setUint16(46, E.SHDR_SIZE, true);
   h.setUint16(48, out.length, true);
   h.setUint16(50, shstrIndex, true);
-  loads.forEach((s, i) => {
-    const o = out[secIndex.get(s.name)!]!;
+  groups.forEach((g, i) => {
     const p = E.EHDR_SIZE + i * E.PHDR_SIZE;
     h.setUint32(p, E.PT_LOAD, true);
-    h.setUint32(p + 4, o.offset, true);
-    h.setUint32(p + 8, s.address >>> 0, true);
-    h.setUint32(p + 12, s.address >>> 0, true);
-    h.setUint32(p + 16, s.type === "nobits" ? 0 : s.size, true);
-    h.setUint32(p + 20, s.size, true);
-    h.setUint32(p + 24, E.PF_R | (s.flags.write ? E.PF_W : 0) | (s.flags.exec ? E.PF_X : 0), true);
-    h.setUint32(p + 28, Math.max(1, s.align), true);
+    h.setUint32(p + 4, g.offset, true);
+    h.setUint32(p + 8, g.address >>> 0, true);
+    h.setUint32(p + 12, g.address >>> 0, true);
+    h.setUint32(p + 16, g.fileSize, true);
+    h.setUint32(p + 20, g.memSize, true);
+    h.setUint32(p + 24, g.flags, true);
+    h.setUint32(p + 28, PAGE, true);
   });
   return file;
 }

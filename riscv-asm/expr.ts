@@ -36,8 +36,6 @@ export interface ExprEnv<S extends SymbolLike> {
   localLabel(n: number, forward: boolean, at: number): string;
 }
 
-const NUM0: Expr = { k: "num", v: 0 };
-
 /** Parses an integer literal at the cursor (decimal, 0x, 0b, leading-0 octal, 'c'), or returns undefined. */
 function parseNumber(c: Cursor): number | undefined {
   const t = c.text;
@@ -99,7 +97,47 @@ function digitValue(c: number): number {
 
 /** Parses one expression at the cursor. Stops before ',' ')' or anything it cannot use. */
 export function parseExpr<S extends SymbolLike>(c: Cursor, env: ExprEnv<S>): Expr {
-  return parseLevel(c, env, 4);
+  return fastNumber(c) ?? parseLevel(c, env, 4);
+}
+
+/** Fast path: a plain decimal or 0x literal (optionally negative) followed by ',' ')' '(' or the end. */
+function fastNumber(c: Cursor): Expr | undefined {
+  const t = c.text;
+  const end = c.end;
+  let p = c.pos;
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  let neg = false;
+  if (p < end && t.charCodeAt(p) === 45) {
+    neg = true;
+    p++;
+  }
+  const start = p;
+  let v = 0;
+  if (p + 2 < end && t.charCodeAt(p) === 48 && (t.charCodeAt(p + 1) | 0x20) === 0x78) {
+    p += 2;
+    const hs = p;
+    for (; p < end; p++) {
+      const d = digitValue(t.charCodeAt(p));
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (p === hs || p - hs > 13) return undefined;
+  } else {
+    if (p < end && t.charCodeAt(p) === 48 && p + 1 < end && isDigit(t.charCodeAt(p + 1))) return undefined; // octal
+    for (; p < end; p++) {
+      const ch = t.charCodeAt(p);
+      if (ch < 48 || ch > 57) break;
+      v = v * 10 + (ch - 48);
+    }
+    if (p === start || p - start > 15) return undefined;
+  }
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  if (p < end) {
+    const ch = t.charCodeAt(p);
+    if (ch !== 44 && ch !== 41 && ch !== 40) return undefined;
+  }
+  c.pos = p;
+  return { k: "num", v: neg ? (v === 0 ? 0 : -v) : v };
 }
 
 /**
@@ -323,4 +361,3 @@ function combine<S extends SymbolLike>(x: S | null, y: S | null, at: number, wha
   return x ?? y;
 }
 
-export { NUM0 };

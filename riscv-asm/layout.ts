@@ -1,36 +1,25 @@
 /**
  * Layout after the pass: branches whose target is not a label in the same section within
  * +-4 KiB become "inverted branch over a jal" (8 bytes), as GNU as does, and alignment
- * padding is recomputed. Labels, fixups and mapping symbols move with the code.
+ * padding is recomputed. Everything that refers to a section offset remembers how many
+ * variable-size items preceded it, so its final offset is `offset + growth of those items`.
  */
 import { alignPadding, writePadding, type Assembler } from "./assembler.ts";
 import { AsmError } from "./diagnostics.ts";
-import { evaluate } from "./expr.ts";
-import type { Section, VarItem } from "./section.ts";
+import type { RelaxItem, Section } from "./section.ts";
 
-/** Final position of pass-one offset `pos`, given the size change of each item. */
-function mapper(items: readonly VarItem[], nominal: readonly number[]): (pos: number) => number {
-  const starts = items.map((i) => i.pos);
-  const cum: number[] = [0];
-  for (let i = 0; i < items.length; i++) cum.push(cum[i]! + items[i]!.size - nominal[i]!);
-  return (pos) => {
-    // number of items with start < pos (binary search)
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return pos + cum[lo]!;
-  };
+/** growth[i] = total size change of items 0..i-1. */
+function growth(sec: Section, nominal: readonly number[]): number[] {
+  const g = [0];
+  for (let i = 0; i < sec.items.length; i++) g.push(g[i]! + sec.items[i]!.size - nominal[i]!);
+  return g;
 }
 
 /** Whether a branch's target lets it stay a 4-byte branch (same section, defined, not weak, in reach). */
-function branchFits(asm: Assembler, sec: Section, item: VarItem & { kind: "branch" }, map: (p: number) => number): boolean {
+function branchFits(asm: Assembler, sec: Section, item: RelaxItem, index: number, g: readonly number[]): boolean {
   let v;
   try {
-    v = evaluate(item.fixup.expr, asm.env);
+    v = asm.fixupValue(item.fixup);
   } catch (e) {
     if (e instanceof AsmError) return true; // reported when the fixup is resolved
     throw e;
@@ -38,91 +27,103 @@ function branchFits(asm: Assembler, sec: Section, item: VarItem & { kind: "branc
   if (v.sub !== null || v.sym === null) return true;
   const s = v.sym;
   if (s.state !== "label" || s.section !== sec || s.binding === "weak") return false;
-  const delta = map(s.value) + v.v - map(item.pos);
+  const delta = s.value + g[s.itemIndex]! + v.v - (item.pos + g[index]!);
   return delta >= -4096 && delta < 4096;
 }
 
-export function layout(asm: Assembler): void {
+/** Pads the end of every code section to its alignment with nops, as GNU as does. */
+export function padCodeSections(asm: Assembler): void {
+  const save = asm.cur;
   for (const sec of asm.sections) {
-    if (sec.items.length === 0) continue;
-    layoutSection(asm, sec);
+    if (!sec.flags.exec || sec.align <= 1 || sec.type === "nobits") continue;
+    asm.cur = sec;
+    asm.alignTo(sec.align, undefined, 0);
   }
+  asm.cur = save;
+}
+
+export function layout(asm: Assembler): void {
+  for (const sec of asm.sections) if (sec.items.length > 0) layoutSection(asm, sec);
 }
 
 function layoutSection(asm: Assembler, sec: Section): void {
   const items = sec.items;
   const nominal = items.map((i) => i.size);
-  let map = mapper(items, nominal);
+  let g = growth(sec, nominal);
   for (let iter = 0; iter < 100; iter++) {
     let changed = false;
-    for (const it of items) {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
       if (it.kind === "branch") {
-        if (it.size === 4 && !branchFits(asm, sec, it, map)) {
+        if (it.size === 4 && !branchFits(asm, sec, it, i, g)) {
           it.size = 8;
           changed = true;
         }
       } else {
-        const pad = alignPadding(map(it.pos), it.align, it.maxSkip);
+        const pad = alignPadding(it.pos + g[i]!, it.align, it.maxSkip);
         if (pad !== it.size) {
           it.size = pad;
           changed = true;
         }
       }
-      if (changed) map = mapper(items, nominal);
     }
     if (!changed) break;
+    g = growth(sec, nominal);
   }
-  if (items.every((it, i) => it.size === nominal[i])) return;
-  rebuild(sec, items, nominal, map);
+  if (g[g.length - 1] === 0 && items.every((it, i) => it.size === nominal[i])) return;
+  rebuild(sec, nominal, g);
 }
 
-function rebuild(sec: Section, items: readonly VarItem[], nominal: readonly number[], map: (p: number) => number): void {
+function rebuild(sec: Section, nominal: readonly number[], g: readonly number[]): void {
+  const items = sec.items;
   const old = sec.data;
   const oldSize = sec.size;
-  const newSize = map(oldSize);
+  const newSize = oldSize + g[items.length]!;
   const data = new Uint8Array(Math.max(16, newSize));
+  const nobits = sec.type === "nobits";
   let src = 0;
   let dst = 0;
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
-    const n = it.pos - src;
-    if (sec.type !== "nobits") data.set(old.subarray(src, it.pos), dst);
-    dst += n;
+    if (!nobits) data.set(old.subarray(src, it.pos), dst);
+    dst += it.pos - src;
     if (it.kind === "branch") {
       const word = sec.read32(it.pos);
       if (it.size === 8) {
-        // inverted condition (funct3 bit 0), offset 8, then a jal x0 to the target
-        const inv = ((word & 0x01fff07f) ^ 0x1000 | (8 << 7)) >>> 0;
-        writeWord(data, dst, inv);
+        // inverted condition (funct3 bit 0) jumping over the next word, then jal x0 to the target
+        writeWord(data, dst, (((word & 0x01fff07f) ^ 0x1000) | (8 << 7)) >>> 0);
         writeWord(data, dst + 4, 0x6f);
-        it.fixup.kind = "jal";
-        it.fixup.offset = dst + 4;
-      } else {
-        writeWord(data, dst, word);
-        it.fixup.offset = dst;
-      }
-      dst += it.size;
+      } else writeWord(data, dst, word);
       src = it.pos + 4;
     } else {
-      if (sec.type !== "nobits") writePadding(data, dst, it.size, it.code, it.fill);
-      dst += it.size;
+      if (!nobits) writePadding(data, dst, it.size, it.code, it.fill);
       src = it.pos + nominal[i]!;
     }
+    dst += it.size;
   }
-  if (sec.type !== "nobits") data.set(old.subarray(src, oldSize), dst);
-  // move everything that refers to offsets (branch fixups were placed above)
-  const moved = new Set(items.filter((i) => i.kind === "branch").map((i) => (i.kind === "branch" ? i.fixup : null)));
-  for (const f of sec.fixups) if (!moved.has(f)) f.offset = map(f.offset);
-  for (const s of sec.labels) s.value = map(s.value);
-  for (const m of sec.mapping) m.offset = map(m.offset);
-  for (const l of sec.listing) {
-    const end = map(l.offset + l.size);
-    l.offset = map(l.offset);
-    l.size = end - l.offset;
+  if (!nobits) data.set(old.subarray(src, oldSize), dst);
+  for (const f of sec.fixups) f.offset += g[f.itemIndex]!;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    if (it.kind === "branch" && it.size === 8) {
+      it.fixup.kind = "jal";
+      it.fixup.offset += 4;
+    }
   }
-  for (const it of items) it.pos = map(it.pos);
+  for (const s of sec.labels) s.value += g[s.itemIndex]!;
+  for (const m of sec.mapping) m.offset += g[m.itemIndex]!;
+  for (const l of sec.listing) l.size = l.size + listingGrowth(g, l.itemIndex, l.offset, l.size, items);
+  for (const l of sec.listing) l.offset += g[l.itemIndex]!;
+  for (let i = 0; i < items.length; i++) items[i]!.pos += g[i]!;
   sec.data = data;
   sec.size = newSize;
+}
+
+/** Size change of a listing record: growth of the items inside it. */
+function listingGrowth(g: readonly number[], first: number, offset: number, size: number, items: Section["items"]): number {
+  let last = first;
+  while (last < items.length && items[last]!.pos < offset + size) last++;
+  return g[last]! - g[first]!;
 }
 
 function writeWord(d: Uint8Array, p: number, w: number): void {

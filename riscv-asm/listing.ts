@@ -26,7 +26,7 @@ function hex(v: number, w: number): string {
   return (v >>> 0).toString(16).padStart(w, "0");
 }
 
-/** Text listing: `addr  bytes (up to 8, more on continuation lines)  source`. */
+/** Text listing: `addr  bytes (4 per line, more on continuation lines)  source`. */
 export function formatListing(lines: readonly ListingLine[]): string {
   const out: string[] = [];
   let lastKey = "";
@@ -35,11 +35,11 @@ export function formatListing(lines: readonly ListingLine[]): string {
     const src = key === lastKey ? "" : `${String(l.line).padStart(5)}  ${l.source}`;
     lastKey = key;
     const chunks: string[] = [];
-    for (let i = 0; i < Math.max(1, l.bytes.length); i += 8) {
-      chunks.push([...l.bytes.subarray(i, i + 8)].map((b) => hex(b, 2)).join(""));
+    for (let i = 0; i < Math.max(1, l.bytes.length); i += 4) {
+      chunks.push([...l.bytes.subarray(i, i + 4)].map((b) => hex(b, 2)).join(""));
     }
-    out.push(`${hex(l.address, 8)} ${chunks[0]!.padEnd(16)}  ${src}`.trimEnd());
-    for (let i = 1; i < chunks.length; i++) out.push(`${hex(l.address + i * 8, 8)} ${chunks[i]!}`);
+    out.push(`${hex(l.address, 8)} ${chunks[0]!.padEnd(8)}  ${src}`.trimEnd());
+    for (let i = 1; i < chunks.length; i++) out.push(`${hex(l.address + i * 4, 8)} ${chunks[i]!}`);
   }
   return out.join("\n") + "\n";
 }

@@ -122,8 +122,9 @@ export class MacroProcessor {
       params.push({ name: p, def, required, vararg });
     }
     const asm = this.asm;
+    const loc = asm.loc;
     this.begin("macro", (body) => {
-      if (this.defs.has(name)) asm.diag("error", `macro '${name}' is already defined`, asm.loc, at);
+      if (this.defs.has(name)) asm.diag("error", `macro '${name}' is already defined`, loc, at);
       else this.defs.set(name, { name, params, body });
     });
   }

@@ -24,6 +24,8 @@ export interface PendingFixup {
   kind: FixupKind;
   expr: Expr;
   col: number;
+  /** The symbol itself, when the fixup refers to an anonymous label. */
+  target?: Sym;
 }
 
 /** Relocation operators usable in operands: %hi, %lo, %pcrel_hi, %pcrel_lo. */
@@ -42,10 +44,45 @@ export function normalize32(v: number): number {
   return v >= 0 && v <= 0xffffffff ? v | 0 : v;
 }
 
+/**
+ * Register lookup without allocating: names are at most 4 characters, packed into a number.
+ * Returns -1 when the text at the cursor is not a register of the table.
+ */
+function packedName(c: Cursor): number {
+  const t = c.text;
+  let p = c.pos;
+  const end = c.end;
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  let key = 0;
+  let len = 0;
+  const start = p;
+  for (; p < end; p++) {
+    const ch = t.charCodeAt(p);
+    if (!((ch >= 97 && ch <= 122) || (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || ch === 95 || ch === 46 || ch === 36)) break;
+    if (++len > 4) return -1;
+    key = key * 128 + ch;
+  }
+  if (p === start) return -1;
+  c.pos = p;
+  return key;
+}
+
+function packTable(table: ReadonlyMap<string, number>): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const [name, r] of table) {
+    let key = 0;
+    for (const ch of name) key = key * 128 + ch.charCodeAt(0);
+    m.set(key, r);
+  }
+  return m;
+}
+const X_PACKED = packTable(X_REGS);
+const V_PACKED = packTable(V_REGS);
+
 function reg(c: Cursor, table: ReadonlyMap<string, number>, what: string): number {
   const at = c.pos;
-  const name = c.ident();
-  const r = table.get(name);
+  const key = packedName(c);
+  const r = key < 0 ? undefined : (table === X_REGS ? X_PACKED : V_PACKED).get(key);
   if (r === undefined) {
     c.pos = at;
     c.fail(`expected ${what}${c.describeHere()}`);
@@ -70,6 +107,37 @@ function relocOp(c: Cursor, host: OperandHost): { op: RelocOp; expr: Expr } | un
   return { op: name, expr };
 }
 
+/** Skips spaces and returns the operand's start position. */
+function startOf(c: Cursor): number {
+  c.skipSpaces();
+  return c.pos;
+}
+
+/** A plain decimal literal (optionally negative) followed by ',' ')' '(' or the end; the cursor moves past it. */
+function scanInt(c: Cursor): number | undefined {
+  const t = c.text;
+  const end = c.end;
+  let p = c.pos;
+  const neg = p < end && t.charCodeAt(p) === 45;
+  if (neg) p++;
+  const start = p;
+  let v = 0;
+  for (; p < end; p++) {
+    const ch = t.charCodeAt(p);
+    if (ch < 48 || ch > 57) break;
+    v = v * 10 + (ch - 48);
+  }
+  const n = p - start;
+  if (n === 0 || n > 15 || (n > 1 && t.charCodeAt(start) === 48)) return undefined;
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  if (p < end) {
+    const ch = t.charCodeAt(p);
+    if (ch !== 44 && ch !== 41 && ch !== 40) return undefined;
+  }
+  c.pos = p;
+  return neg ? -v : v;
+}
+
 /** Parses a plain expression that is not a register name. */
 export function operandExpr(c: Cursor, host: OperandHost): Expr {
   c.skipSpaces();
@@ -83,13 +151,16 @@ export function operandExpr(c: Cursor, host: OperandHost): Expr {
   return parseExpr(c, host.env);
 }
 
-function constant(c: Cursor, host: OperandHost, insn: string): { v: number; at: number } {
+/** A constant operand (after skipping spaces; the operand starts at `c.pos` on entry after skipSpaces). */
+function constant(c: Cursor, host: OperandHost, insn: string): number {
   c.skipSpaces();
   const at = c.pos;
+  const fast = scanInt(c);
+  if (fast !== undefined) return fast;
   const e = operandExpr(c, host);
   const v = host.tryConstant(e);
-  if (v === undefined) c.fail(`${insn}: immediate must be a constant known at this point`, at);
-  return { v, at };
+  if (v === undefined) throw new AsmError(`${insn}: immediate must be a constant known at this point`, c.base + at, 0);
+  return v;
 }
 
 function checkRange(c: Cursor, v: number, lo: number, hi: number, at: number, insn: string, what = "immediate"): void {
@@ -114,7 +185,7 @@ function imm12(c: Cursor, host: OperandHost, insn: string, store: boolean, out: 
     }
     c.fail(`%${r.op} cannot be used in a 12-bit immediate of ${insn} (use %lo or %pcrel_lo)`, at);
   }
-  const v = normalize32(constant(c, host, insn).v);
+  const v = normalize32(constant(c, host, insn));
   checkRange(c, v, -2048, 2047, at, insn);
   return store ? encodeS(v) : encodeI(v);
 }
@@ -170,7 +241,7 @@ function vtype(c: Cursor, host: OperandHost, insn: string, bits: number): number
   const sew = VTYPE_SEW.indexOf(id);
   if (sew < 0) {
     c.pos = at;
-    const { v } = constant(c, host, insn);
+    const v = constant(c, host, insn);
     checkRange(c, v, 0, (1 << bits) - 1, at, insn, "vtype");
     return v;
   }
@@ -289,31 +360,36 @@ function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out
     case "vaddr": {
       c.skipSpaces();
       if (c.peek() !== CH_LPAREN) {
-        const { v, at } = constant(c, host, name);
+        const at = startOf(c);
+      const v = constant(c, host, name);
         if (v !== 0) c.fail(`${name}: offset must be 0, found ${v}`, at);
       }
       return baseReg(c, name) << 15;
     }
     case "shamt": {
       c.skipSpaces();
-      const { v, at } = constant(c, host, name);
+      const at = startOf(c);
+      const v = constant(c, host, name);
       checkRange(c, v, 0, 31, at, name, "shift amount");
       return v << 20;
     }
     case "zimm5":
     case "vuimm5": {
-      const { v, at } = constant(c, host, name);
+      const at = startOf(c);
+      const v = constant(c, host, name);
       checkRange(c, v, 0, 31, at, name);
       return v << 15;
     }
     case "vsimm5": {
-      const { v, at } = constant(c, host, name);
+      const at = startOf(c);
+      const v = constant(c, host, name);
       checkRange(c, v, -16, 15, at, name);
       return (v & 0x1f) << 15;
     }
     case "vsimm5p1":
     case "vsimm5p1nz": {
-      const { v, at } = constant(c, host, name);
+      const at = startOf(c);
+      const v = constant(c, host, name);
       checkRange(c, v, -15, 16, at, name);
       if (v === 0 && k === "vsimm5p1nz") c.fail(`${name}: immediate 0 is handled by the pseudo-instruction`, at);
       return ((v - 1) & 0x1f) << 15;
@@ -335,7 +411,7 @@ function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out
         }
         c.fail(`%${r.op} cannot be used in the 20-bit immediate of ${name} (use %hi or %pcrel_hi)`, at);
       }
-      const { v } = constant(c, host, name);
+      const v = constant(c, host, name);
       checkRange(c, v, 0, 0xfffff, at, name);
       return (v << 12) >>> 0;
     }
@@ -355,7 +431,7 @@ function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out
       c.pos = at;
       let v: number;
       try {
-        v = constant(c, host, name).v;
+        v = constant(c, host, name);
       } catch (e) {
         if (e instanceof AsmError && id !== "") c.fail(`${name}: unknown CSR '${id}'`, at);
         throw e;

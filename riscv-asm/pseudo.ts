@@ -56,7 +56,7 @@ function regExpr(c: Cursor, asm: Assembler): { rd: number; e: Expr; at: number }
 function pcrelPair(asm: Assembler, rd: number, e: Expr, col: number, second: number, secondKind: "pcrel_lo12i" | "pcrel_lo12s", name: string): void {
   const label = asm.internalLabel();
   asm.emitInsn((AUIPC | (rd << 7)) >>> 0, [{ kind: "pcrel_hi20", expr: e, col }], name);
-  asm.emitInsn(second, [{ kind: secondKind, expr: { k: "sym", name: label.name, at: col }, col }], name);
+  asm.emitInsn(second, [{ kind: secondKind, expr: { k: "sym", name: label.name, at: col }, col, target: label }], name);
 }
 
 const li: Pseudo = (asm, c, name) => {
@@ -79,6 +79,8 @@ const la: Pseudo = (asm, c, name) => {
 function loadSym(f3: number): Pseudo {
   return (asm, c, name) => {
     const { rd, e, at } = regExpr(c, asm);
+    // `offset(reg)` is the real instruction: its error explains the problem better
+    if (c.eat(40)) throw new AsmError(`${name}: not a symbol`, -1);
     end(c, name);
     pcrelPair(asm, rd, e, at, iInsn(0x03, f3, rd, rd, 0), "pcrel_lo12i", name);
   };

@@ -31,12 +31,3 @@ export function relocName(type: number): string {
   for (const [k, v] of Object.entries(R_RISCV)) if (v === type) return `R_RISCV_${k}`;
   return `R_RISCV_<${type}>`;
 }
-
-/** A relocation in an object file section: at `offset`, of `type`, against `symbol` + `addend`. */
-export interface Relocation {
-  readonly offset: number;
-  readonly type: number;
-  /** Symbol name (as written to the symbol table). */
-  readonly symbol: string;
-  readonly addend: number;
-}

@@ -5,13 +5,13 @@
  */
 import type { Assembler } from "./assembler.ts";
 import { AsmError } from "./diagnostics.ts";
-import { evaluate, type Value } from "./expr.ts";
+import type { Value } from "./expr.ts";
 import type { Fixup, Section } from "./section.ts";
 import type { Sym } from "./symbols.ts";
 import { R_RISCV } from "./relocs.ts";
 import { encodeB, encodeI, encodeJ, encodeS, hi20, lo12, B_MASK, J_MASK, I_MASK, S_MASK, U_MASK } from "./encoding.ts";
 import { writeLE } from "./section.ts";
-import { checkDataRange } from "./directives.ts";
+import { dataRangeMessage } from "./directives.ts";
 
 export type ResolveMode = { kind: "object" } | { kind: "link"; address: (s: Section) => number };
 
@@ -22,13 +22,12 @@ export interface SymRelocation {
   readonly addend: number;
   readonly offset: number;
 }
-type RelocOut = SymRelocation;
 
 /** Resolves every fixup of every section; returns relocations per section (object mode). */
 export function resolveFixups(asm: Assembler, mode: ResolveMode): Map<Section, SymRelocation[]> {
   const out = new Map<Section, SymRelocation[]>();
   for (const sec of asm.sections) {
-    const relocs: RelocOut[] = [];
+    const relocs: SymRelocation[] = [];
     const hiByOffset = new Map<number, Fixup>();
     for (const f of sec.fixups) if (f.kind === "pcrel_hi20") hiByOffset.set(f.offset, f);
     for (const f of sec.fixups) {
@@ -46,6 +45,18 @@ export function resolveFixups(asm: Assembler, mode: ResolveMode): Map<Section, S
     out.set(sec, relocs);
   }
   return out;
+}
+
+function rel(type: number, sym: Sym, addend: number, offset: number): SymRelocation {
+  return { sym, type, addend, offset };
+}
+
+/** The value of `sym + v - sub` in link mode (symbols resolved to addresses). */
+function linkedValue(val: Value<Sym>, link: ResolveMode & { kind: "link" }): number {
+  let v = val.v;
+  if (val.sym) v += addressOf(val.sym, link);
+  if (val.sub) v -= addressOf(val.sub, link);
+  return v;
 }
 
 /** Address of a symbol in link mode. */
@@ -68,20 +79,10 @@ function checkBranch(delta: number, f: Fixup): void {
   if (delta & 1) throw new AsmError(`${f.kind === "branch" ? "branch" : "jump"} offset ${delta} for ${f.what} is not a multiple of 2`);
 }
 
-function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, relocs: RelocOut[], hiByOffset: Map<number, Fixup>): void {
-  const val: Value<Sym> = evaluate(f.expr, asm.env);
+function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, relocs: SymRelocation[], hiByOffset: Map<number, Fixup>): void {
+  const val: Value<Sym> = asm.fixupValue(f);
   const off = f.offset;
   const link = mode.kind === "link" ? mode : null;
-  const reloc = (type: number, sym: Sym, addend: number, at = off): void => {
-    relocs.push({ sym, type, addend, offset: at });
-  };
-  // absolute value of the expression in link mode (symbols resolved to addresses)
-  const linked = (): number => {
-    let v = val.v;
-    if (val.sym) v += addressOf(val.sym, link!);
-    if (val.sub) v -= addressOf(val.sub, link!);
-    return v;
-  };
   const pc = link ? link.address(sec) + off : off;
   switch (f.kind) {
     case "data8":
@@ -91,7 +92,7 @@ function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, r
       const bytes = f.kind === "data8" ? 1 : f.kind === "data16" ? 2 : f.kind === "data32" ? 4 : 8;
       if (sec.type === "nobits") throw new AsmError(`${f.what}: relocated data in ${sec.name} (a section with no contents)`);
       let v: number;
-      if (link) v = linked();
+      if (link) v = linkedValue(val, link);
       else if (val.sub !== null) {
         const a = val.sym;
         const b = val.sub;
@@ -101,17 +102,22 @@ function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, r
         if (a.section!.flags.exec) {
           // GNU as keeps differences inside code sections as ADD/SUB pairs (relaxation may change them)
           const [add, sub] = bytes === 1 ? [R_RISCV.ADD8, R_RISCV.SUB8] : bytes === 2 ? [R_RISCV.ADD16, R_RISCV.SUB16] : bytes === 4 ? [R_RISCV.ADD32, R_RISCV.SUB32] : [R_RISCV.ADD64, R_RISCV.SUB64];
-          reloc(add, a, val.v);
-          reloc(sub, b, 0);
+          relocs.push(rel(add, a, val.v, off));
+          relocs.push(rel(sub, b, 0, off));
           return;
         }
         v = a.value - b.value + val.v;
       } else if (val.sym !== null) {
         if (bytes < 4) throw new AsmError(`${f.what}: cannot represent a ${bytes}-byte relocation against '${val.sym.name}'`);
-        reloc(bytes === 4 ? R_RISCV["32"] : R_RISCV["64"], val.sym, val.v);
+        relocs.push(rel(bytes === 4 ? R_RISCV["32"] : R_RISCV["64"], val.sym, val.v, off));
         return;
       } else v = val.v;
-      checkDataRange(asm, v, bytes, f.col, f.what);
+      const warning = dataRangeMessage(v, bytes, f.what);
+      if (warning !== undefined) {
+        // an address that does not fit is an error (as the linker's "relocation truncated to fit")
+        if (val.sym !== null && val.sub === null) throw new AsmError(`${f.what}: address of '${val.sym.name}' (0x${v.toString(16)}) does not fit in ${bytes} byte${bytes === 1 ? "" : "s"}`);
+        asm.diag("warning", warning, f.loc, f.col);
+      }
       writeLE(sec.data, off, v, bytes);
       return;
     }
@@ -122,7 +128,7 @@ function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, r
       const encode = f.kind === "branch" ? encodeB : encodeJ;
       const mask = f.kind === "branch" ? B_MASK : J_MASK;
       if (link) {
-        const delta = linked() - pc;
+        const delta = linkedValue(val, link) - pc;
         checkBranch(delta, f);
         patch(sec, off, mask, encode(delta));
         return;
@@ -132,19 +138,19 @@ function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, r
       const delta = (s.state === "label" ? s.value : 0) + val.v - off;
       if (local) checkBranch(delta, f);
       patch(sec, off, mask, encode(delta));
-      reloc(f.kind === "branch" ? R_RISCV.BRANCH : R_RISCV.JAL, s, val.v);
+      relocs.push(rel(f.kind === "branch" ? R_RISCV.BRANCH : R_RISCV.JAL, s, val.v, off));
       return;
     }
     case "call": {
       if (val.sub !== null || (val.sym === null && !link)) throw new AsmError(`${f.what}: the target must be a label`);
       if (link) {
-        const delta = linked() - pc;
+        const delta = linkedValue(val, link) - pc;
         rangeCheck(delta, -0x80000800, 0x7ffff7ff, f.what, "call offset");
         patch(sec, off, U_MASK, hi20(delta) << 12);
         patch(sec, off + 4, I_MASK, encodeI(lo12(delta)));
         return;
       }
-      reloc(R_RISCV.CALL_PLT, val.sym!, val.v);
+      relocs.push(rel(R_RISCV.CALL_PLT, val.sym!, val.v, off));
       return;
     }
     case "hi20":
@@ -152,23 +158,23 @@ function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, r
     case "lo12s": {
       if (val.sub !== null) throw new AsmError(`${f.what}: %hi/%lo of a symbol difference is not supported`);
       if (link) {
-        const v = linked();
+        const v = linkedValue(val, link);
         if (f.kind === "hi20") patch(sec, off, U_MASK, hi20(v) << 12);
         else if (f.kind === "lo12i") patch(sec, off, I_MASK, encodeI(lo12(v)));
         else patch(sec, off, S_MASK, encodeS(lo12(v)));
         return;
       }
-      reloc(f.kind === "hi20" ? R_RISCV.HI20 : f.kind === "lo12i" ? R_RISCV.LO12_I : R_RISCV.LO12_S, val.sym!, val.v);
+      relocs.push(rel(f.kind === "hi20" ? R_RISCV.HI20 : f.kind === "lo12i" ? R_RISCV.LO12_I : R_RISCV.LO12_S, val.sym!, val.v, off));
       return;
     }
     case "pcrel_hi20": {
       if (val.sub !== null) throw new AsmError(`${f.what}: %pcrel_hi of a symbol difference is not supported`);
       if (link) {
-        patch(sec, off, U_MASK, hi20(linked() - pc) << 12);
+        patch(sec, off, U_MASK, hi20(linkedValue(val, link) - pc) << 12);
         return;
       }
       if (val.sym === null) throw new AsmError(`${f.what}: %pcrel_hi needs a symbol, not the constant ${val.v}`);
-      reloc(R_RISCV.PCREL_HI20, val.sym, val.v);
+      relocs.push(rel(R_RISCV.PCREL_HI20, val.sym, val.v, off));
       return;
     }
     case "pcrel_lo12i":
@@ -180,7 +186,7 @@ function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, r
       const hi = hiByOffset.get(s.value);
       if (hi === undefined) throw new AsmError(`${f.what}: no %pcrel_hi relocation at '${s.name.replace(/\x02/g, "^B")}'`);
       if (link) {
-        const hv = evaluate(hi.expr, asm.env);
+        const hv = asm.fixupValue(hi);
         let target = hv.v;
         if (hv.sym) target += addressOf(hv.sym, link);
         if (hv.sub) target -= addressOf(hv.sub, link);
@@ -189,7 +195,7 @@ function resolveOne(asm: Assembler, sec: Section, f: Fixup, mode: ResolveMode, r
         else patch(sec, off, S_MASK, encodeS(lo12(delta)));
         return;
       }
-      reloc(f.kind === "pcrel_lo12i" ? R_RISCV.PCREL_LO12_I : R_RISCV.PCREL_LO12_S, s, 0);
+      relocs.push(rel(f.kind === "pcrel_lo12i" ? R_RISCV.PCREL_LO12_I : R_RISCV.PCREL_LO12_S, s, 0, off));
       return;
     }
   }

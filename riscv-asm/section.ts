@@ -23,13 +23,15 @@ export interface Fixup {
   offset: number;
   kind: FixupKind;
   readonly expr: Expr;
+  /** The symbol when the expression is exactly one symbol (saves a name lookup at the end). */
+  readonly target: Sym | null;
   readonly loc: SourceLocation;
   /** Column offset of the operand in the source line. */
   readonly col: number;
   /** Mnemonic, for range error messages. */
   readonly what: string;
-  /** Value of `.` when the fixup was made (data directives), as a section offset. */
-  dot: number;
+  /** Number of variable-size items before this fixup in its section (for layout). */
+  readonly itemIndex: number;
 }
 
 /** A branch that layout may turn into "inverted branch + jal" when its target is out of reach. */
@@ -63,9 +65,9 @@ export class Section {
   readonly fixups: Fixup[] = [];
   readonly items: VarItem[] = [];
   /** Mapping symbols for objdump: offset -> "$x" (code) or "$d" (data). */
-  readonly mapping: { offset: number; kind: "$x" | "$d" }[] = [];
+  readonly mapping: { offset: number; kind: "$x" | "$d"; itemIndex: number }[] = [];
   /** Listing records: offset and source of each statement that produced bytes. */
-  readonly listing: { offset: number; size: number; loc: SourceLocation }[] = [];
+  readonly listing: { offset: number; size: number; loc: SourceLocation; itemIndex: number }[] = [];
   /** Labels defined in this section (moved by layout when items change size). */
   readonly labels: Sym[] = [];
 
@@ -142,7 +144,7 @@ export class Section {
       const prev = this.mapping[this.mapping.length - 1];
       if (prev?.kind === kind) return;
     }
-    this.mapping.push({ offset: this.size, kind });
+    this.mapping.push({ offset: this.size, kind, itemIndex: this.items.length });
   }
 }
 

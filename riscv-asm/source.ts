@@ -3,6 +3,10 @@
  * line markers (`# 12 "file.S"`), and splits lines at `;` outside strings.
  */
 
+/** Characters the splitter must look at: " ' # / ; */
+const SPECIAL = new Uint8Array(128);
+for (const ch of "\"'#/;") SPECIAL[ch.charCodeAt(0)] = 1;
+
 /** One statement and where it came from. */
 export interface Statement {
   readonly file: string;
@@ -45,14 +49,26 @@ export class StatementSplitter {
     }
     let start = 0;
     let needsClean = false;
+    // common case: nothing to look at (native scans are much faster than a character loop)
+    if (!this.inBlockComment && text.indexOf("#") < 0 && text.indexOf(";") < 0 && text.indexOf("/") < 0 && text.indexOf('"') < 0 && text.indexOf("'") < 0) {
+      this.emit(text, 0, n, false, each);
+      return;
+    }
     while (p < n) {
-      const c = text.charCodeAt(p);
       if (this.inBlockComment) {
-        if (c === 42 && text.charCodeAt(p + 1) === 47) {
-          this.inBlockComment = false;
-          p += 2;
-          continue;
+        const close = text.indexOf("*/", p);
+        if (close < 0) {
+          p = n;
+          break;
         }
+        this.inBlockComment = false;
+        // a comment that began on an earlier line: everything before its end is comment
+        if (!needsClean) start = close + 2;
+        p = close + 2;
+        continue;
+      }
+      const c = text.charCodeAt(p);
+      if (c >= 128 || SPECIAL[c] === 0) {
         p++;
         continue;
       }
@@ -77,17 +93,20 @@ export class StatementSplitter {
         this.emit(text, start, p, needsClean, each);
         return;
       }
-      if (c === 47 && text.charCodeAt(p + 1) === 42) {
-        this.inBlockComment = true;
-        needsClean = true;
-        p += 2;
+      if (c === 47) {
+        if (text.charCodeAt(p + 1) === 42) {
+          this.inBlockComment = true;
+          needsClean = true;
+          p += 2;
+          continue;
+        }
+        p++;
         continue;
       }
-      if (c === 59) {
-        this.emit(text, start, p, needsClean, each);
-        needsClean = false;
-        start = p + 1;
-      }
+      // c === 59 ';'
+      this.emit(text, start, p, needsClean, each);
+      needsClean = false;
+      start = p + 1;
       p++;
     }
     if (!this.inBlockComment || start < n) this.emit(text, start, Math.min(p, n), needsClean, each);

@@ -11,6 +11,8 @@ export class Sym implements SymbolLike {
   section: Section | null = null;
   /** Section offset of a label, or the absolute value of a constant. */
   value = 0;
+  /** Number of variable-size items (branches, alignments) before this label in its section. */
+  itemIndex = 0;
   /** "label", "equ" (value or expression), or "undef" (referenced, not yet defined). */
   state: "undef" | "label" | "equ" = "undef";
   /** Expression of a `.set`/`.equ` whose value is not a plain constant. */
@@ -37,6 +39,15 @@ export class Sym implements SymbolLike {
 
 export class SymbolTable {
   private readonly map = new Map<string, Sym>();
+  /** Assembler-made labels (pcrel pairs): not looked up by name, only referenced directly. */
+  private readonly anonymous: Sym[] = [];
+
+  /** A new label that is not in the name table. */
+  anonymousLabel(elfName: string): Sym {
+    const s = new Sym(elfName);
+    this.anonymous.push(s);
+    return s;
+  }
 
   get(name: string): Sym {
     let s = this.map.get(name);
@@ -51,7 +62,9 @@ export class SymbolTable {
     return this.map.get(name);
   }
 
-  all(): IterableIterator<Sym> {
-    return this.map.values();
+  /** Named symbols, then anonymous labels. */
+  *all(): IterableIterator<Sym> {
+    yield* this.map.values();
+    yield* this.anonymous;
   }
 }

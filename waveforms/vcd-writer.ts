@@ -80,6 +80,8 @@ export class VcdWriter {
   private readonly threshold: number;
 
   private readonly vars: VcdVariable[] = [];
+  /** Extra declarations sharing another variable's identifier code (connected signals). */
+  private readonly aliases: { decl: VcdVariable; of: number }[] = [];
   private readonly keys = new Set<string>();
   private state = State.Declaring;
 
@@ -126,6 +128,22 @@ export class VcdWriter {
     return this.vars.length - 1;
   }
 
+  /**
+   * Declares another name for variable `of` (before begin()): both share one identifier code,
+   * so a change is written once and shows under every name, as for nets joined by ports.
+   */
+  addAlias(of: number, v: VcdVariable): void {
+    if (this.state !== State.Declaring) throw new Error(`VcdWriter.addAlias('${v.name}') after begin()`);
+    const target = this.vars[of];
+    if (target === undefined) throw new Error(`VcdWriter.addAlias('${v.name}'): no variable ${of}`);
+    if (target.width !== v.width) throw new Error(`VcdWriter.addAlias('${v.name}'): width ${v.width} differs from ${target.name} (${target.width})`);
+    checkVariable(v);
+    const key = [...v.scope, v.name].join("\u0000");
+    if (this.keys.has(key)) throw new Error(`VCD variable '${[...v.scope, v.name].join(".")}' declared twice`);
+    this.keys.add(key);
+    this.aliases.push({ decl: { scope: [...v.scope], name: v.name, width: v.width, kind: v.kind ?? "wire" }, of });
+  }
+
   /** Writes the header, then "#initialTime" and opens $dumpvars. */
   begin(initialTime: number): void {
     if (this.state !== State.Declaring) throw new Error("VcdWriter.begin() called twice");
@@ -157,7 +175,11 @@ export class VcdWriter {
     this.view = new DataView(this.buf.buffer);
 
     const header = enc.encode(
-      vcdHeader({ timescale: this.timescale, version: this.version, comment: this.comment }, this.vars, ids),
+      vcdHeader(
+        { timescale: this.timescale, version: this.version, comment: this.comment },
+        [...this.vars, ...this.aliases.map((a) => a.decl)],
+        [...ids, ...this.aliases.map((a) => ids[a.of]!)],
+      ),
     );
     this.sink.write(header, header.length);
 

@@ -76,7 +76,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!result.ok || result.program === undefined) return 1;
   const program = result.program;
   try {
-    if (format === "elf" || format === "obj") writeFileSync(output, writeElf(program));
+    if (format === "elf") writeFileSync(output, writeElf(program), { mode: 0o755 }); // executable, as ld makes it
+    else if (format === "obj") writeFileSync(output, writeElf(program));
     else if (format === "bin") writeFileSync(output, toBinary(program).bytes);
     else writeFileSync(output, toHex(program));
     if (listingPath !== undefined) writeFileSync(listingPath, formatListing(result.listing ?? []));

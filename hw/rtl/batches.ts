@@ -6,6 +6,7 @@
  * the method. Arrow-function blocks run through a generic loop (correct, but each is an
  * indirect call). Consecutive blocks only are batched, so the given order is kept.
  */
+import { compileMethodBatch } from "./compile-batch.ts";
 import type { Module } from "./module.ts";
 
 export interface Block {
@@ -49,7 +50,8 @@ export function batchKey(b: Block): string {
   return `${b.owner.constructor.name}.${methodName(b.owner, b.fn) ?? "~closure"}`;
 }
 
-export function buildRunners(blocks: readonly Block[]): Runner[] {
+/** `compile`: let the batch compiler rewrite method batches (compile-batch.ts). */
+export function buildRunners(blocks: readonly Block[], compile = true): Runner[] {
   const runners: Runner[] = [];
   let i = 0;
   while (i < blocks.length) {
@@ -60,7 +62,7 @@ export function buildRunners(blocks: readonly Block[]): Runner[] {
       const ctor = first.owner.constructor;
       while (j < blocks.length && blocks[j]!.fn === first.fn && blocks[j]!.owner.constructor === ctor) j++;
       const mods = blocks.slice(i, j).map((b) => b.owner);
-      const loop = methodLoop(ctor.name, name);
+      const loop = (compile ? compileMethodBatch(name, first.fn, mods) : undefined) ?? methodLoop(ctor.name, name);
       runners.push(() => loop(mods));
     } else {
       while (j < blocks.length && methodName(blocks[j]!.owner, blocks[j]!.fn) === undefined) j++;

@@ -2,8 +2,9 @@
 export { Module, type CombDeps, type CombBlock, type SeqBlock, type Connection } from "./module.ts";
 export { Bits, WideBits, widthMask, type Signal, type SignalKind, type RegOptions, type WideRegOptions, type FsmStates } from "./signal.ts";
 export { Memory, addressWidth, type MemoryOptions, type MemoryPort } from "./memory.ts";
-export { Simulator, type SignalInfo } from "./simulator.ts";
+export { Simulator, type SignalInfo, type SimulatorOptions } from "./simulator.ts";
 export { Tracer, type TraceOptions } from "./trace.ts";
+export type { ViewGroup } from "./trace-gtkw.ts";
 export { ElaborationError, DesignError, SimulationError } from "./errors.ts";
 export { elaborate, type Elaborated } from "./elaborate.ts";
 export { NARROW } from "./signal.ts";

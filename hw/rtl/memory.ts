@@ -35,8 +35,8 @@ export interface MemoryPort<D extends Signal = Signal> {
   readonly addr: Bits;
   readonly wen: Bits;
   readonly wdata: D;
-  /** One bit per byte lane; undefined without byte enables. */
-  readonly wmask: Signal | undefined;
+  /** One bit per byte lane (Bits when at most 32 lanes); undefined without byte enables. */
+  readonly wmask: (D extends Bits ? Bits : Signal) | undefined;
   readonly rdata: D;
 }
 
@@ -100,7 +100,7 @@ export class Memory<D extends Signal = Signal> {
         addr: make(p("addr"), addressWidth(depth), "wire") as Bits,
         wen: make(p("wen"), 1, "wire") as Bits,
         wdata: make(p("wdata"), width, "wire") as D,
-        wmask: byteEnables ? make(p("wmask"), this.bytesPerWord, "wire") : undefined,
+        wmask: byteEnables ? (make(p("wmask"), this.bytesPerWord, "wire") as D extends Bits ? Bits : Signal) : undefined,
         rdata: make(p("rdata"), width, latency === 0 ? "wire" : "reg") as D,
       });
     }

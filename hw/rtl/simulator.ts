@@ -22,6 +22,14 @@ export interface SignalInfo {
   readonly handle: Signal;
 }
 
+export interface SimulatorOptions {
+  /**
+   * Rewrite batches of method blocks into direct store accesses (compile-batch.ts).
+   * Default true; false runs every block as written (for debugging and differential tests).
+   */
+  compile?: boolean;
+}
+
 export class Simulator {
   readonly design: Elaborated;
   /** Clock edges since construction (reset cycles included). */
@@ -41,11 +49,15 @@ export class Simulator {
   /** Slot of the root's reset input: the edge loads init values while it reads 1. */
   private readonly resetSlot: number;
 
-  constructor(readonly top: Module) {
+  constructor(
+    readonly top: Module,
+    options: SimulatorOptions = {},
+  ) {
     this.design = elaborate(top);
     const d = this.design;
-    this.combRunners = buildRunners(d.comb);
-    this.seqRunners = buildRunners(d.seq);
+    const compile = options.compile ?? true;
+    this.combRunners = buildRunners(d.comb, compile);
+    this.seqRunners = buildRunners(d.seq, compile);
     this.memories = d.memories;
     this.narrowBase = d.storage.range.narrowBase;
     this.narrowNextView = d.storage.narrowNextView;

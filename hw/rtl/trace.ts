@@ -4,11 +4,12 @@
  * (connected ports) are compared once. Times are in ps from the clock period (800 MHz:
  * 1250 ps); a `clk` variable at the top scope rises at each edge and falls half a period later.
  */
-import { VcdWriter } from "../../waveforms/vcd-writer.ts";
+import { VcdWriter, type VcdVariable } from "../../waveforms/vcd-writer.ts";
 import type { Elaborated } from "./elaborate.ts";
 import { SimulationError } from "./errors.ts";
 import type { Net } from "./nets.ts";
 import { NARROW, WIDE, type Signal } from "./signal.ts";
+import { writeTraceGtkw, type ViewGroup } from "./trace-gtkw.ts";
 
 export interface TraceOptions {
   /** Hierarchical module paths to dump (default: the whole design). */
@@ -19,6 +20,10 @@ export interface TraceOptions {
   window?: readonly [number, number];
   /** Clock period in ps (default 1250 = 800 MHz). */
   periodPs?: number;
+  /** Also write a GTKWave save file next to the VCD (default true). */
+  gtkw?: boolean;
+  /** Extra groups for the save file, shown first (e.g. a pipeline view). */
+  views?: readonly ViewGroup[];
 }
 
 /** Whether `signal` is selected by the scopes and depth. */
@@ -39,23 +44,23 @@ export class Tracer {
   private readonly periodPs: number;
   private readonly from: number;
   private readonly to: number;
-  // Narrow nets: slot, last written value, and their VCD variables [varStart[i], varStart[i+1]).
+  // Narrow nets: slot, last written value, VCD variable.
   private readonly nSlots: Int32Array;
   private readonly nPrev: Uint32Array;
-  private readonly nVarStart: Int32Array;
   private readonly nVars: Int32Array;
-  // Wide nets: first word, word count, last written words at prevOffset.
+  // Wide nets: first word, word count, where their last written words are in wPrev, variable.
   private readonly wSlots: Int32Array;
   private readonly wWords: Int32Array;
   private readonly wPrevAt: Int32Array;
   private readonly wPrev: Uint32Array;
-  private readonly wVarStart: Int32Array;
   private readonly wVars: Int32Array;
   /** The stores, held in fields so the per-cycle loop reads a local instead of an import. */
   private readonly narrow: Uint32Array = NARROW;
   private readonly wide: Uint32Array = WIDE;
   private started = false;
   private closed = false;
+  /** The .gtkw written next to the VCD, if any. */
+  readonly gtkwPath: string | undefined;
 
   constructor(design: Elaborated, file: string, options: TraceOptions, currentCycle: number) {
     const scopes = options.scopes ?? [design.root.path];
@@ -72,47 +77,45 @@ export class Tracer {
     this.writer = new VcdWriter(file, { timescale: "1ps" });
     this.clk = this.writer.addVariable({ scope: [design.root.path], name: "clk", width: 1, kind: "wire" });
     const picked = new Map<Net, Signal[]>();
+    const tracedSignals: Signal[] = [];
     for (const s of design.signals) {
       if (!selected(s, scopes, depth)) continue;
+      tracedSignals.push(s);
       const net = design.netOf.get(s)!;
       const list = picked.get(net);
       if (list) list.push(s);
       else picked.set(net, [s]);
     }
-    const nSlots: number[] = [], nVarStart: number[] = [], nVars: number[] = [];
-    const wSlots: number[] = [], wWords: number[] = [], wPrevAt: number[] = [], wVarStart: number[] = [], wVars: number[] = [];
+    // One VCD variable per net; the other signals of the net are aliases sharing its code.
+    const nSlots: number[] = [], nVars: number[] = [];
+    const wSlots: number[] = [], wWords: number[] = [], wPrevAt: number[] = [], wVars: number[] = [];
     let wPrevWords = 0;
+    const declOf = (s: Signal): VcdVariable => ({ scope: s.owner.path.split("."), name: s.name, width: s.width, kind: s.kind === "reg" ? "reg" : "wire" });
     for (const [net, members] of picked) {
-      const vars = members.map((s) =>
-        this.writer.addVariable({ scope: s.owner.path.split("."), name: s.name, width: s.width, kind: s.kind === "reg" ? "reg" : "wire" }),
-      );
       const first = members[0]!;
+      const v = this.writer.addVariable(declOf(first));
+      for (const other of members.slice(1)) this.writer.addAlias(v, declOf(other));
       if (!net.wide) {
         nSlots.push(first.slot);
-        nVarStart.push(nVars.length);
-        nVars.push(...vars);
+        nVars.push(v);
       } else {
         const words = Math.ceil(net.width / 32);
         wSlots.push(first.slot);
         wWords.push(words);
         wPrevAt.push(wPrevWords);
         wPrevWords += words;
-        wVarStart.push(wVars.length);
-        wVars.push(...vars);
+        wVars.push(v);
       }
     }
-    nVarStart.push(nVars.length);
-    wVarStart.push(wVars.length);
     this.nSlots = Int32Array.from(nSlots);
     this.nPrev = new Uint32Array(nSlots.length);
-    this.nVarStart = Int32Array.from(nVarStart);
     this.nVars = Int32Array.from(nVars);
     this.wSlots = Int32Array.from(wSlots);
     this.wWords = Int32Array.from(wWords);
     this.wPrevAt = Int32Array.from(wPrevAt);
     this.wPrev = new Uint32Array(wPrevWords);
-    this.wVarStart = Int32Array.from(wVarStart);
     this.wVars = Int32Array.from(wVars);
+    this.gtkwPath = options.gtkw === false ? undefined : writeTraceGtkw(file, design.root.path, tracedSignals, options.views);
     if (currentCycle >= this.from) this.start(currentCycle);
   }
 
@@ -124,11 +127,11 @@ export class Tracer {
     for (let i = 0; i < this.nSlots.length; i++) {
       const v = this.narrow[this.nSlots[i]!]!;
       this.nPrev[i] = v;
-      for (let k = this.nVarStart[i]!; k < this.nVarStart[i + 1]!; k++) w.changeBits(this.nVars[k]!, v);
+      w.changeBits(this.nVars[i]!, v);
     }
     for (let i = 0; i < this.wSlots.length; i++) {
       this.wPrev.set(this.wide.subarray(this.wSlots[i]!, this.wSlots[i]! + this.wWords[i]!), this.wPrevAt[i]!);
-      for (let k = this.wVarStart[i]!; k < this.wVarStart[i + 1]!; k++) w.changeWords(this.wVars[k]!, this.wide, this.wSlots[i]!);
+      w.changeWords(this.wVars[i]!, this.wide, this.wSlots[i]!);
     }
     w.endInitial();
     w.time(cycle * this.periodPs + this.periodPs / 2);
@@ -150,12 +153,12 @@ export class Tracer {
     const t = cycle * this.periodPs;
     w.time(t);
     w.changeBits(this.clk, 1);
-    const narrow = this.narrow, slots = this.nSlots, prev = this.nPrev, start = this.nVarStart, vars = this.nVars;
+    const narrow = this.narrow, slots = this.nSlots, prev = this.nPrev, vars = this.nVars;
     for (let i = 0; i < slots.length; i++) {
       const v = narrow[slots[i]!]!;
       if (v !== prev[i]) {
         prev[i] = v;
-        for (let k = start[i]!; k < start[i + 1]!; k++) w.changeBits(vars[k]!, v);
+        w.changeBits(vars[i]!, v);
       }
     }
     for (let i = 0; i < this.wSlots.length; i++) this.sampleWide(i);
@@ -173,8 +176,7 @@ export class Tracer {
         changed = true;
       }
     }
-    if (!changed) return;
-    for (let k = this.wVarStart[i]!; k < this.wVarStart[i + 1]!; k++) this.writer.changeWords(this.wVars[k]!, this.wide, slot);
+    if (changed) this.writer.changeWords(this.wVars[i]!, this.wide, slot);
   }
 
   /** Flushes and closes the VCD file. */

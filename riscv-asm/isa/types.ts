@@ -35,7 +35,7 @@ export type OperandKind =
   | "vtype10" // vtype for vsetivli, bits 29:20
   | "vaddr"; // (rs1) for vector memory operations
 
-export type Extension = "i" | "m" | "a" | "zicsr" | "zifencei" | "v";
+export type Extension = "i" | "m" | "a" | "zicsr" | "zifencei" | "v" | "custom";
 
 /** One instruction (or single-instruction alias) in the tables. */
 export interface InsnSpec {
@@ -48,13 +48,21 @@ export interface InsnSpec {
   readonly alias: boolean;
   /** Never chosen by the disassembler (an input-only spelling, e.g. `move`). */
   readonly asmOnly: boolean;
+  /** Fewest and most comma-separated operands this form can be written with. */
+  readonly minOperands: number;
+  readonly maxOperands: number;
 }
 
 /** Compact constructor used by the tables: operands are written as "rd,rs1,i12". */
 export function insn(name: string, operands: string, match: number, mask: number, ext: Extension, flags: "" | "alias" | "asm-only" = ""): InsnSpec {
+  const ops = operands === "" ? [] : (operands.split(",") as OperandKind[]);
+  const optional = ops.filter((o) => o === "vm").length;
+  const vtypeExtra = ops.some((o) => o === "vtype11" || o === "vtype10") ? 3 : 0;
   return {
     name,
-    operands: operands === "" ? [] : (operands.split(",") as OperandKind[]),
+    operands: ops,
+    minOperands: ops.length - optional,
+    maxOperands: ops.length + vtypeExtra,
     match: match >>> 0,
     mask: mask >>> 0,
     ext,

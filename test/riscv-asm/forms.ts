@@ -2,7 +2,7 @@
  * Generates assembly for every table entry (mnemonic and operand form) with edge values, and
  * seeded random instructions. Shared by the differential, disassembler and fuzz tests.
  */
-import { ALL_INSNS, type InsnSpec, type OperandKind } from "../../riscv-asm/isa/index.ts";
+import type { InsnSpec, OperandKind } from "../../riscv-asm/isa/index.ts";
 import { ABI_NAMES } from "../../riscv-asm/isa/registers.ts";
 
 /** splitmix32-style seeded PRNG (deterministic, no Math.random). */
@@ -144,11 +144,6 @@ function fmtOff(n: number): string {
 function line(spec: InsnSpec, values: readonly string[]): string {
   const ops = values.filter((v) => v !== "");
   return ops.length === 0 ? spec.name : `${spec.name} ${ops.join(", ")}`;
-}
-
-/** Table entries that produce exactly one instruction and that a given reference accepts. */
-export function formsFor(filter: (s: InsnSpec) => boolean = () => true): InsnSpec[] {
-  return ALL_INSNS.filter(filter);
 }
 
 /** For each form: one line per operand position and edge value (other operands at their first edge value). */

@@ -2,7 +2,7 @@
  * Runs the reference tools (GNU binutils for riscv64-unknown-elf, LLVM). A missing tool is a
  * test failure, never a skip: CI installs them.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,8 +12,6 @@ export const GNU_OBJDUMP = "riscv64-unknown-elf-objdump";
 export const GNU_OBJCOPY = "riscv64-unknown-elf-objcopy";
 export const GNU_READELF = "riscv64-unknown-elf-readelf";
 export const LLVM_MC = "llvm-mc";
-export const LLVM_OBJCOPY = "llvm-objcopy";
-export const LLVM_OBJDUMP = "llvm-objdump";
 
 /** The -march GNU as is given: RV32IMA + Zicsr + Zifencei + V (Zve32x is a subset of V). */
 export const GNU_MARCH = "-march=rv32imav_zicsr_zifencei";
@@ -65,7 +63,7 @@ export function gnuAssembleErrors(source: string): string {
 export function llvmAssemble(source: string): string {
   const src = tmpFile("in.s", source);
   const obj = tmpFile("llvm.o");
-  run(LLVM_MC, [...LLVM_TRIPLE, "-mattr=-relax", "-filetype=obj", src, "-o", obj]);
+  run(LLVM_MC, [...LLVM_TRIPLE, "-filetype=obj", src, "-o", obj]);
   return obj;
 }
 
@@ -105,10 +103,6 @@ export function normaliseObjdump(text: string): string {
     .replace(/\t/, " ")
     .replace(/\b([0-9a-f]+) <[^>]*>/, "0x$1")
     .trimEnd();
-}
-
-export function toolVersion(tool: string): string {
-  return execFileSync(tool, ["--version"], { encoding: "utf8" }).split("\n")[0]!;
 }
 
 export function words(bytes: Uint8Array): number[] {

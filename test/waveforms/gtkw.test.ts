@@ -87,7 +87,9 @@ describe("waveforms: .gtkw writer", () => {
       "",
     ]);
     expect(translateFileText(states, 4, "bin").split("\n").slice(1, 3)).to.deep.equal(["0000 IDLE", "0001 FETCH"]);
-    expect(translateFileText(new Map<number | bigint, string>([[12n, "DONE"], [3, "X"]]), 4, "dec").split("\n").slice(1, 3)).to.deep.equal(["3 X", "12 DONE"]);
+    const mixedKeys: Map<number | bigint, string> = new Map();
+    mixedKeys.set(12n, "DONE").set(3, "X");
+    expect(translateFileText(mixedKeys, 4, "dec").split("\n").slice(1, 3)).to.deep.equal(["3 X", "12 DONE"]);
     expect(translateFileText({ 255: "MINUS1", 1: "ONE" }, 8, "signed").split("\n").slice(1, 3)).to.deep.equal(["1 ONE", "-1 MINUS1"]);
     expect(() => translateFileText({ 16: "X" }, 4)).to.throw(/does not fit 4 bits/);
     expect(() => translateFileText({ 1: "A\nB" }, 4)).to.throw(/spans lines/);

@@ -1,0 +1,406 @@
+/**
+ * Network interface: the port of a client (a PE's FI, an SRAM slice, a memory controller, a
+ * traffic generator) to one router port.
+ *
+ * Injection: the client offers one flit per cycle on `inj_ctl` / `inj_data` / `inj_ct` (a ctl
+ * word in flit format: valid, head, tail, vnet, destination, multicast; the VC field is
+ * ignored) and the NI takes it in a cycle where its registered `inj_ready` is 1. The NI picks
+ * the packet's VC (round-robin among the free VCs of the packet's virtual network, like
+ * BookSim2's injection), stamps source address, per-source packet number and injection time,
+ * and sends one flit per cycle as credits allow. A flit taken in a cycle is sent in that cycle
+ * when a VC and a credit are available.
+ *
+ * Ejection (reassembly): arriving flits wait in per-VC buffers (the router's credits); the NI
+ * delivers whole packets, head to tail without interleaving, on `ej_*` registers (`ej_at`: the
+ * cycle the flit arrived), one flit per cycle while `ej_ready` is 1, returning a credit for
+ * each flit delivered.
+ */
+import { Module, SimulationError, type Bits } from "../rtl/index.ts";
+import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, VC_MASK, VC_SHIFT, VNET_MASK, VNET_SHIFT } from "./flit.ts";
+import type { LinkOut } from "./router.ts";
+import type { RouterParams } from "./params.ts";
+
+export class NetworkInterface extends Module {
+  /** This NI's address (flit.ts nodeCode or an edge code). */
+  readonly code: number;
+  readonly params: RouterParams;
+  // network side
+  readonly netIn: LinkOut;
+  readonly netOut: LinkOut;
+  readonly netCrIn: Bits;
+  readonly netCrOut: Bits;
+  // client side
+  readonly inj_ctl: Bits;
+  readonly inj_data: Bits;
+  readonly inj_ct: Bits;
+  readonly inj_ready: Bits;
+  readonly ej_ctl: Bits;
+  readonly ej_src: Bits;
+  readonly ej_data: Bits;
+  readonly ej_ct: Bits;
+  readonly ej_it: Bits;
+  readonly ej_at: Bits;
+  readonly ej_ready: Bits;
+
+  private readonly oregs: LinkOut;
+  private readonly crReg: Bits;
+  private readonly injReadyReg: Bits;
+  private readonly ejRegs: { ctl: Bits; src: Bits; data: Bits; ct: Bits; it: Bits; at: Bits };
+
+  private readonly V: number;
+  private readonly B: number;
+  private t = 0;
+  private busy = 0;
+  private dirty = 0;
+  // injection state
+  private pendValid = 0;
+  private pendCtl = 0;
+  private pendData = 0;
+  private pendCt = 0;
+  private pendVc = -1;
+  private curVc = -1;
+  private curSrc = 0;
+  private seqNo = 0;
+  private readonly lastVc: Int32Array;
+  private readonly ovcOwner: Uint8Array;
+  private readonly ovcOcc: Uint8Array;
+  private readonly ovcTail: Uint8Array;
+  private readonly cqT: Int32Array;
+  private readonly cqV: Int8Array;
+  private cqHead = 0;
+  private cqCount = 0;
+  // ejection state
+  private readonly bufCtl: Uint32Array;
+  private readonly bufSrc: Uint32Array;
+  private readonly bufData: Uint32Array;
+  private readonly bufCt: Uint32Array;
+  private readonly bufIt: Uint32Array;
+  private readonly bufReady: Int32Array;
+  private readonly bufHead: Uint8Array;
+  private readonly bufCount: Uint8Array;
+  private occMask = 0;
+  private curEj = -1;
+  private ejRr = 0;
+  private readonly vnetLo: Int32Array;
+  private readonly vnetN: Int32Array;
+  error = "";
+  /** Flits injected / ejected (statistics). */
+  injected = 0;
+  ejected = 0;
+
+  constructor(parent: Module | null, name: string, params: RouterParams, code: number) {
+    super(parent, name);
+    this.params = params;
+    this.code = code;
+    const V = (this.V = params.vcs);
+    const B = (this.B = params.bufDepth);
+    const link = (prefix: string, make: (n: string) => Bits): LinkOut => ({
+      ctl: make(`${prefix}_ctl`),
+      src: make(`${prefix}_src`),
+      data: make(`${prefix}_data`),
+      ct: make(`${prefix}_ct`),
+      it: make(`${prefix}_it`),
+    });
+    this.netIn = link("net_in", (n) => this.input(n, 32));
+    this.netOut = link("net_out", (n) => this.output(n, 32));
+    this.oregs = link("o", (n) => this.reg(n, 32));
+    for (const k of ["ctl", "src", "data", "ct", "it"] as const) this.connect(this.netOut[k], this.oregs[k]);
+    this.netCrIn = this.input("net_cr_in", 6);
+    this.netCrOut = this.output("net_cr_out", 6);
+    this.crReg = this.reg("cr", 6);
+    this.connect(this.netCrOut, this.crReg);
+
+    this.inj_ctl = this.input("inj_ctl", 32);
+    this.inj_data = this.input("inj_data", 32);
+    this.inj_ct = this.input("inj_ct", 32);
+    this.inj_ready = this.output("inj_ready", 1);
+    this.injReadyReg = this.reg("inj_ready_r", 1, { init: 1 });
+    this.connect(this.inj_ready, this.injReadyReg);
+    this.ej_ctl = this.output("ej_ctl", 32);
+    this.ej_src = this.output("ej_src", 32);
+    this.ej_data = this.output("ej_data", 32);
+    this.ej_ct = this.output("ej_ct", 32);
+    this.ej_it = this.output("ej_it", 32);
+    this.ej_at = this.output("ej_at", 32);
+    this.ej_ready = this.input("ej_ready", 1);
+    this.ejRegs = {
+      ctl: this.reg("ej_ctl_r", 32),
+      src: this.reg("ej_src_r", 32),
+      data: this.reg("ej_data_r", 32),
+      ct: this.reg("ej_ct_r", 32),
+      it: this.reg("ej_it_r", 32),
+      at: this.reg("ej_at_r", 32),
+    };
+    this.connect(this.ej_ctl, this.ejRegs.ctl);
+    this.connect(this.ej_src, this.ejRegs.src);
+    this.connect(this.ej_data, this.ejRegs.data);
+    this.connect(this.ej_ct, this.ejRegs.ct);
+    this.connect(this.ej_it, this.ejRegs.it);
+    this.connect(this.ej_at, this.ejRegs.at);
+
+    this.lastVc = new Int32Array(params.vnets);
+    this.ovcOwner = new Uint8Array(V);
+    this.ovcOcc = new Uint8Array(V);
+    this.ovcTail = new Uint8Array(V);
+    const cq = params.linkLatency + 2;
+    this.cqT = new Int32Array(cq);
+    this.cqV = new Int8Array(cq);
+    this.bufCtl = new Uint32Array(V * B);
+    this.bufSrc = new Uint32Array(V * B);
+    this.bufData = new Uint32Array(V * B);
+    this.bufCt = new Uint32Array(V * B);
+    this.bufIt = new Uint32Array(V * B);
+    this.bufReady = new Int32Array(V * B);
+    this.bufHead = new Uint8Array(V);
+    this.bufCount = new Uint8Array(V);
+    const per = V / params.vnets;
+    this.vnetLo = Int32Array.from({ length: params.vnets }, (_, k) => k * per);
+    this.vnetN = new Int32Array(params.vnets).fill(per);
+    this.clearState();
+    this.seq(this.tick);
+  }
+
+  private clearState(): void {
+    this.t = 0;
+    this.busy = 0;
+    this.pendValid = 0;
+    this.pendVc = -1;
+    this.curVc = -1;
+    this.seqNo = 0;
+    this.lastVc.fill(-1);
+    this.ovcOwner.fill(0);
+    this.ovcOcc.fill(0);
+    this.ovcTail.fill(0);
+    this.cqHead = 0;
+    this.cqCount = 0;
+    this.bufHead.fill(0);
+    this.bufCount.fill(0);
+    this.occMask = 0;
+    this.curEj = -1;
+    this.ejRr = 0;
+    this.error = "";
+  }
+
+  private fail(msg: string): void {
+    if (this.error === "") this.error = `${this.path} cycle ${this.t - 1}: ${msg}`;
+  }
+
+  private tick(): void {
+    if (this.reset.value === 1) {
+      this.clearState();
+      if (this.dirty !== 0) {
+        this.oregs.ctl.next = 0;
+        this.crReg.next = 0;
+        this.ejRegs.ctl.next = 0;
+        this.dirty = 0;
+      }
+      this.injReadyReg.next = 1;
+      return;
+    }
+    const now = this.t++;
+    const cr = this.netCrIn.value;
+    const fin = this.netIn.ctl.value;
+    const inj = this.inj_ctl.value & F_VALID;
+    if (cr === 0 && (fin & F_VALID) === 0 && inj === 0 && this.busy === 0 && this.dirty === 0) return;
+    if (cr !== 0) {
+      const n = this.cqT.length;
+      const s = (this.cqHead + this.cqCount) % n;
+      this.cqT[s] = now + this.params.linkLatency;
+      this.cqV[s] = cr >>> 1;
+      this.cqCount++;
+      this.busy++;
+    }
+    if ((fin & F_VALID) !== 0) this.receive(fin, now);
+    let dirty = 0;
+    // credits for the router's local input port
+    while (this.cqCount > 0 && this.cqT[this.cqHead]! <= now) {
+      const vc = this.cqV[this.cqHead]!;
+      const occ = this.ovcOcc[vc]!;
+      if (occ === 0) this.fail(`credit underflow on VC ${vc}`);
+      else this.ovcOcc[vc] = occ - 1;
+      if (this.params.waitTailCredit && occ === 1 && this.ovcTail[vc] === 1) {
+        this.ovcOwner[vc] = 0;
+        this.ovcTail[vc] = 0;
+      }
+      this.cqHead = this.cqHead + 1 === this.cqT.length ? 0 : this.cqHead + 1;
+      this.cqCount--;
+      this.busy--;
+    }
+    // injection
+    if (this.pendValid === 0 && inj !== 0 && this.injReadyReg.value === 1) {
+      this.pendValid = 1;
+      this.pendCtl = this.inj_ctl.value;
+      this.pendData = this.inj_data.value;
+      this.pendCt = this.inj_ct.value;
+      this.busy++;
+    }
+    if (this.pendValid === 1 && this.trySend(now)) dirty |= 1;
+    else if ((this.dirty & 1) !== 0) this.oregs.ctl.next = 0;
+    this.injReadyReg.next = this.pendValid === 0 ? 1 : 0;
+    // ejection
+    const ejValid = this.ejRegs.ctl.value & F_VALID;
+    if (ejValid === 0 || this.ej_ready.value === 1) {
+      const vc = this.occMask === 0 ? -1 : this.pickEjection(now);
+      if (vc >= 0) {
+        this.deliver(vc);
+        dirty |= 6;
+      } else if (ejValid !== 0) this.ejRegs.ctl.next = 0;
+    } else dirty |= 4;
+    if ((dirty & 2) === 0 && (this.dirty & 2) !== 0) this.crReg.next = 0;
+    this.dirty = dirty;
+  }
+
+  private receive(ctl: number, now: number): void {
+    const vc = (ctl >>> VC_SHIFT) & VC_MASK;
+    const B = this.B;
+    const n = this.bufCount[vc]!;
+    if (vc >= this.V || n >= B) {
+      this.fail(`ejection buffer overflow on VC ${vc}`);
+      return;
+    }
+    const s = vc * B + ((this.bufHead[vc]! + n) % B);
+    this.bufCtl[s] = ctl;
+    this.bufSrc[s] = this.netIn.src.value;
+    this.bufData[s] = this.netIn.data.value;
+    this.bufCt[s] = this.netIn.ct.value;
+    this.bufIt[s] = this.netIn.it.value;
+    this.bufReady[s] = now + this.params.linkLatency;
+    this.bufCount[vc] = n + 1;
+    this.occMask |= 1 << vc;
+    this.busy++;
+  }
+
+  /** Sends the pending flit if a VC and a credit allow; true when sent. */
+  private trySend(now: number): boolean {
+    const ctl = this.pendCtl;
+    let vc: number;
+    if ((ctl & F_HEAD) !== 0) {
+      if (this.pendVc < 0) {
+        const vn = (ctl >>> VNET_SHIFT) & VNET_MASK;
+        const lo = this.vnetLo[vn]!;
+        const cnt = this.vnetN[vn]!;
+        const last = this.lastVc[vn]!;
+        for (let k = 1; k <= cnt; k++) {
+          const c = last < lo || last >= lo + cnt ? lo : lo + ((last - lo + k) % cnt);
+          if (this.ovcOwner[c] === 0) {
+            this.pendVc = c;
+            break;
+          }
+        }
+        if (this.pendVc < 0) return false;
+      }
+      vc = this.pendVc;
+    } else {
+      vc = this.curVc;
+      if (vc < 0) {
+        this.fail("body flit offered without a head");
+        this.pendValid = 0;
+        this.busy--;
+        return false;
+      }
+    }
+    if (this.ovcOcc[vc]! >= this.B) return false;
+    if ((ctl & F_HEAD) !== 0) {
+      this.ovcOwner[vc] = 1;
+      this.ovcTail[vc] = 0;
+      this.lastVc[(ctl >>> VNET_SHIFT) & VNET_MASK] = vc;
+      this.pendVc = -1;
+      this.curSrc = (this.code | (this.seqNo << 10)) >>> 0;
+      this.seqNo = (this.seqNo + 1) & 0x3fffff;
+    }
+    this.ovcOcc[vc]!++;
+    if ((ctl & F_TAIL) !== 0) {
+      this.curVc = -1;
+      this.ovcTail[vc] = 1;
+      if (!this.params.waitTailCredit) {
+        this.ovcOwner[vc] = 0;
+        this.ovcTail[vc] = 0;
+      }
+    } else this.curVc = vc;
+    const r = this.oregs;
+    r.ctl.next = ((ctl & ~((VC_MASK << VC_SHIFT) | (HOPS_MASK << HOPS_SHIFT))) | (vc << VC_SHIFT)) >>> 0;
+    r.src.next = this.curSrc;
+    r.data.next = this.pendData;
+    r.ct.next = this.pendCt;
+    r.it.next = now;
+    this.pendValid = 0;
+    this.busy--;
+    this.injected++;
+    return true;
+  }
+
+  /** The VC whose front flit goes to the client now, or -1. Packets are not interleaved. */
+  private pickEjection(now: number): number {
+    const B = this.B;
+    const cur = this.curEj;
+    if (cur >= 0) {
+      if (this.bufCount[cur] === 0) return -1;
+      return this.bufReady[cur * B + this.bufHead[cur]!]! <= now ? cur : -1;
+    }
+    const m = this.occMask;
+    const V = this.V;
+    // round-robin from ejRr over VCs whose front flit has arrived (always a head here)
+    const r = this.ejRr;
+    const hi = r >= 32 ? 0 : (m >>> r) << r;
+    for (let pass = 0; pass < 2; pass++) {
+      let mm = pass === 0 ? hi : m & ~hi;
+      while (mm !== 0) {
+        const vc = 31 - Math.clz32(mm & -mm);
+        mm &= mm - 1;
+        if (this.bufReady[vc * B + this.bufHead[vc]!]! <= now) {
+          this.ejRr = vc + 1 === V ? 0 : vc + 1;
+          return vc;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private deliver(vc: number): void {
+    const B = this.B;
+    const h = this.bufHead[vc]!;
+    const s = vc * B + h;
+    const ctl = this.bufCtl[s]!;
+    const e = this.ejRegs;
+    e.ctl.next = ctl;
+    e.src.next = this.bufSrc[s]!;
+    e.data.next = this.bufData[s]!;
+    e.ct.next = this.bufCt[s]!;
+    e.it.next = this.bufIt[s]!;
+    e.at.next = this.bufReady[s]!;
+    const n = this.bufCount[vc]! - 1;
+    this.bufCount[vc] = n;
+    this.bufHead[vc] = h + 1 === B ? 0 : h + 1;
+    if (n === 0) this.occMask &= ~(1 << vc);
+    this.busy--;
+    this.crReg.next = 1 | (vc << 1);
+    this.curEj = (ctl & F_TAIL) !== 0 ? -1 : vc;
+    this.ejected++;
+  }
+
+  // ---- testbench views
+  /** Credits in use on the router's local input VC (flits sent, credit not yet back). */
+  occupancy(vc: number): number {
+    return this.ovcOcc[vc]!;
+  }
+  creditsPending(vc: number): number {
+    let n = 0;
+    for (let c = 0; c < this.cqCount; c++) if (this.cqV[(this.cqHead + c) % this.cqT.length] === vc) n++;
+    return n;
+  }
+  buffered(vc: number): number {
+    return this.bufCount[vc]!;
+  }
+  /** Flits held (pending injection + ejection buffers). */
+  get flitsHeld(): number {
+    let n = this.pendValid;
+    for (let i = 0; i < this.bufCount.length; i++) n += this.bufCount[i]!;
+    return n;
+  }
+  check(): void {
+    if (this.error !== "") throw new SimulationError(this.error);
+  }
+}
+
+/** Flags of an ejected flit's ctl word. */
+export { F_HEAD, F_TAIL };

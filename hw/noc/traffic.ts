@@ -1,0 +1,350 @@
+/**
+ * Synthetic traffic with BookSim2's pattern names and definitions, Bernoulli injection, and a
+ * traffic endpoint module (generator + measuring sink) per node.
+ *
+ * Randomness: each endpoint draws from its own counter-based generator (a Weyl sequence
+ * through the splitmix32 finaliser) held in a state register and seeded by a parameter, so
+ * the hardware tree stays free of Math.random and results depend only on the seed.
+ *
+ * Injection follows BookSim2's TrafficManager: a source queue of unbounded length is modelled
+ * lazily. The endpoint tries one Bernoulli trial per cycle of packet creation time `qtime`,
+ * and only while its previous packet has been handed to the NI, so a packet's creation time is
+ * the cycle of its successful trial however long it then waits (source queueing is part of the
+ * packet latency, as in BookSim2).
+ */
+import { Module, type Bits } from "../rtl/index.ts";
+import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, makeCtl, nodeCode } from "./flit.ts";
+import type { ClientPorts, MeshOptions } from "./mesh.ts";
+import { Mesh } from "./mesh.ts";
+
+export const PATTERNS = ["uniform", "transpose", "bitcomp", "bitrev", "shuffle", "tornado", "neighbor", "hotspot"] as const;
+export type PatternName = (typeof PATTERNS)[number];
+
+export interface PatternSpec {
+  name: PatternName;
+  /** Hotspot destinations (node indices) and their relative weights (default [0], [1]). */
+  hotspots?: number[];
+  hotspotRates?: number[];
+}
+
+/** Random source of a pattern: `next()` gives a uniform 32-bit unsigned integer. */
+export interface RandomSource {
+  next(): number;
+}
+
+/** Uniform integer in [0, n) from a 32-bit draw (n <= 2^32). */
+function below(r: RandomSource, n: number): number {
+  return Math.floor((r.next() / 4294967296) * n);
+}
+
+/**
+ * Destination function of a pattern over a W x H mesh of W*H nodes numbered y * W + x
+ * (BookSim2 traffic.cpp definitions). Bit-permutation patterns need a power-of-two node count,
+ * transpose a square mesh.
+ */
+export function destinationFunction(spec: PatternSpec, W: number, H: number): (src: number, rng: RandomSource) => number {
+  const N = W * H;
+  const bits = Math.log2(N);
+  const pow2 = Number.isInteger(bits);
+  const needPow2 = (): void => {
+    if (!pow2) throw new RangeError(`pattern ${spec.name} needs a power-of-two node count (have ${N})`);
+  };
+  switch (spec.name) {
+    case "uniform":
+      return (_s, r) => below(r, N);
+    case "transpose": {
+      needPow2();
+      if (W !== H) throw new RangeError("transpose needs a square mesh");
+      const half = bits / 2;
+      return (s) => ((s >>> half) | (s << half)) & (N - 1);
+    }
+    case "bitcomp":
+      needPow2();
+      return (s) => ~s & (N - 1);
+    case "bitrev":
+      needPow2();
+      return (s) => {
+        let d = 0;
+        for (let b = 0; b < bits; b++) if ((s >>> b) & 1) d |= 1 << (bits - 1 - b);
+        return d;
+      };
+    case "shuffle":
+      needPow2();
+      return (s) => ((s << 1) & (N - 1)) | ((s >>> (bits - 1)) & 1);
+    case "tornado":
+      return (s) => {
+        const x = s % W;
+        const y = (s - x) / W;
+        return ((y + Math.ceil(H / 2) - 1) % H) * W + ((x + Math.ceil(W / 2) - 1) % W);
+      };
+    case "neighbor":
+      return (s) => {
+        const x = s % W;
+        const y = (s - x) / W;
+        return ((y + 1) % H) * W + ((x + 1) % W);
+      };
+    case "hotspot": {
+      const hs = spec.hotspots ?? [0];
+      const rates = spec.hotspotRates ?? hs.map(() => 1);
+      if (hs.length === 0 || rates.length !== hs.length) throw new RangeError("hotspot: give as many rates as hotspots");
+      for (const h of hs) if (!(Number.isInteger(h) && h >= 0 && h < N)) throw new RangeError(`hotspot node ${h} is not in 0..${N - 1}`);
+      const total = rates.reduce((a, b) => a + b, 0);
+      const cum = rates.map((_, i) => rates.slice(0, i + 1).reduce((a, b) => a + b, 0) / total);
+      return (_s, r) => {
+        if (hs.length === 1) return hs[0]!;
+        const u = r.next() / 4294967296;
+        for (let i = 0; i < hs.length; i++) if (u < cum[i]!) return hs[i]!;
+        return hs[hs.length - 1]!;
+      };
+    }
+  }
+}
+
+/** splitmix32 finaliser. */
+export function mix32(z: number): number {
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+export interface EndpointOptions {
+  pattern: PatternSpec;
+  /** Offered load in packets per node per cycle (Bernoulli). */
+  rate: number;
+  /** Flits per packet. */
+  packetSize: number;
+  seed: number;
+  vnet?: number;
+}
+
+/**
+ * Traffic endpoint of one core node: a Bernoulli packet generator in front of the NI, and a
+ * sink behind it that always accepts and accumulates latency statistics of the packets created
+ * inside the measurement window [win_start, win_end) (inputs, shared by all endpoints).
+ */
+export class TrafficEndpoint extends Module {
+  readonly ports: ClientPorts;
+  readonly win_start: Bits;
+  readonly win_end: Bits;
+  // generator registers
+  private readonly rng: Bits;
+  private readonly qtime: Bits;
+  private readonly gCtl: Bits;
+  private readonly gData: Bits;
+  private readonly gCt: Bits;
+  private readonly gLeft: Bits;
+  /** Packets created with ctime in the window. */
+  readonly created: Bits;
+  // sink registers
+  /** Packets (tails) received that were created in the window. */
+  readonly received: Bits;
+  readonly platLo: Bits;
+  readonly platHi: Bits;
+  readonly nlatLo: Bits;
+  readonly nlatHi: Bits;
+  readonly hopSum: Bits;
+  readonly platMin: Bits;
+  readonly platMax: Bits;
+  /** Flits ejected during the window (accepted throughput). */
+  readonly accepted: Bits;
+  private readonly headIt: Bits;
+  private readonly threshold: number;
+  private readonly dest: (src: number, rng: RandomSource) => number;
+  private readonly codes: Int32Array;
+  private readonly packetSize: number;
+  private readonly vnet: number;
+  private readonly node: number;
+  private t = 0;
+  /** Draw source over the rng register (valid inside the clocked block only). */
+  private readonly draw: RandomSource;
+  private rngNext = 0;
+
+  constructor(parent: Module, name: string, W: number, H: number, node: number, options: EndpointOptions) {
+    super(parent, name);
+    if (!(options.rate >= 0 && options.rate <= 1)) throw new RangeError(`injection rate ${options.rate} is not in [0, 1]`);
+    if (!Number.isInteger(options.packetSize) || options.packetSize < 1 || options.packetSize > 1 << 16) {
+      throw new RangeError(`packet size ${options.packetSize} is not 1..65536`);
+    }
+    this.node = node;
+    this.threshold = Math.min(4294967296, Math.round(options.rate * 4294967296));
+    this.dest = destinationFunction(options.pattern, W, H);
+    this.codes = Int32Array.from({ length: W * H }, (_, n) => nodeCode(n % W, Math.floor(n / W)));
+    this.packetSize = options.packetSize;
+    this.vnet = options.vnet ?? 0;
+    this.win_start = this.input("win_start", 32);
+    this.win_end = this.input("win_end", 32);
+    this.rng = this.reg("rng", 32, { init: mix32((options.seed * 0x9e3779b1 + node * 0x632be5ab) >>> 0) });
+    this.qtime = this.reg("qtime", 32);
+    this.gCtl = this.reg("g_ctl", 32);
+    this.gData = this.reg("g_data", 32);
+    this.gCt = this.reg("g_ct", 32);
+    this.gLeft = this.reg("g_left", 17);
+    this.created = this.reg("created", 32);
+    this.received = this.reg("received", 32);
+    this.platLo = this.reg("plat_lo", 32);
+    this.platHi = this.reg("plat_hi", 32);
+    this.nlatLo = this.reg("nlat_lo", 32);
+    this.nlatHi = this.reg("nlat_hi", 32);
+    this.hopSum = this.reg("hop_sum", 32);
+    this.platMin = this.reg("plat_min", 32, { init: 0xffffffff });
+    this.platMax = this.reg("plat_max", 32);
+    this.accepted = this.reg("accepted", 32);
+    this.headIt = this.reg("head_it", 32);
+    this.ports = {
+      inj_ctl: this.output("inj_ctl", 32),
+      inj_data: this.output("inj_data", 32),
+      inj_ct: this.output("inj_ct", 32),
+      inj_ready: this.input("inj_ready", 1),
+      ej_ctl: this.input("ej_ctl", 32),
+      ej_src: this.input("ej_src", 32),
+      ej_data: this.input("ej_data", 32),
+      ej_ct: this.input("ej_ct", 32),
+      ej_it: this.input("ej_it", 32),
+      ej_at: this.input("ej_at", 32),
+      ej_ready: 1,
+    };
+    this.connect(this.ports.inj_ctl, this.gCtl);
+    this.connect(this.ports.inj_data, this.gData);
+    this.connect(this.ports.inj_ct, this.gCt);
+    const self = this;
+    this.draw = {
+      next(): number {
+        self.rngNext = (self.rngNext + 0x9e3779b9) | 0;
+        return mix32(self.rngNext);
+      },
+    };
+    this.seq(this.tick);
+  }
+
+  private tick(): void {
+    if (this.reset.value === 1) {
+      this.t = 0;
+      return;
+    }
+    const now = this.t++;
+    this.generate(now);
+    const ej = this.ports.ej_ctl.value;
+    if ((ej & F_VALID) !== 0) this.sink(ej);
+  }
+
+  private generate(now: number): void {
+    const ctl = this.gCtl.value;
+    if ((ctl & F_VALID) !== 0) {
+      if (this.ports.inj_ready.value === 0) return; // offered flit not taken: hold
+      const left = this.gLeft.value;
+      if (left > 1) {
+        // next flit of the same packet
+        this.gCtl.next = (ctl & ~(F_HEAD | F_TAIL)) | (left === 2 ? F_TAIL : 0);
+        this.gData.next = (this.gData.value + 1) | 0;
+        this.gLeft.next = left - 1;
+        return;
+      }
+    }
+    // lazy Bernoulli process: trials for creation cycles qtime .. now + 1
+    const thr = this.threshold;
+    if (thr === 0) {
+      if ((ctl & F_VALID) !== 0) this.gCtl.next = 0;
+      return;
+    }
+    this.rngNext = this.rng.value;
+    let q = this.qtime.value;
+    const last = now + 1;
+    let hit = -1;
+    while (q <= last) {
+      const u = this.draw.next();
+      if (u < thr) {
+        hit = q;
+        q++;
+        break;
+      }
+      q++;
+    }
+    this.qtime.next = q;
+    if (hit < 0) {
+      if ((ctl & F_VALID) !== 0) this.gCtl.next = 0;
+      this.rng.next = this.rngNext;
+      return;
+    }
+    const d = this.dest(this.node, this.draw);
+    this.rng.next = this.rngNext;
+    const size = this.packetSize;
+    this.gCtl.next = makeCtl({ head: true, tail: size === 1, dest: this.codes[d]!, vnet: this.vnet });
+    this.gData.next = (this.node << 16) ^ hit;
+    this.gCt.next = hit;
+    this.gLeft.next = size;
+    if (hit >= this.win_start.value && hit < this.win_end.value) this.created.next = this.created.value + 1;
+  }
+
+  private sink(ctl: number): void {
+    const at = this.ports.ej_at.value;
+    if (at >= this.win_start.value && at < this.win_end.value) this.accepted.next = this.accepted.value + 1;
+    if ((ctl & F_HEAD) !== 0) this.headIt.next = this.ports.ej_it.value;
+    if ((ctl & F_TAIL) === 0) return;
+    const ct = this.ports.ej_ct.value;
+    if (ct < this.win_start.value || ct >= this.win_end.value) return;
+    const it = (ctl & F_HEAD) !== 0 ? this.ports.ej_it.value : this.headIt.value;
+    const plat = at - ct;
+    const nlat = at - it;
+    this.received.next = this.received.value + 1;
+    const pl = this.platLo.value + plat;
+    this.platLo.next = pl;
+    if (pl > 0xffffffff) this.platHi.next = this.platHi.value + 1;
+    const nl = this.nlatLo.value + nlat;
+    this.nlatLo.next = nl;
+    if (nl > 0xffffffff) this.nlatHi.next = this.nlatHi.value + 1;
+    this.hopSum.next = this.hopSum.value + ((ctl >>> HOPS_SHIFT) & HOPS_MASK);
+    if (plat < this.platMin.value) this.platMin.next = plat;
+    if (plat > this.platMax.value) this.platMax.next = plat;
+  }
+}
+
+export interface TrafficMeshOptions extends EndpointOptions {
+  width: number;
+  height: number;
+  router: MeshOptions["router"];
+}
+
+/** A mesh with a traffic endpoint on every core node (the sweep's and the benchmark's design). */
+export class TrafficMesh extends Module {
+  readonly mesh: Mesh;
+  readonly endpoints: TrafficEndpoint[] = [];
+  readonly win_start: Bits;
+  readonly win_end: Bits;
+
+  constructor(parent: Module | null, name: string, options: TrafficMeshOptions) {
+    super(parent, name);
+    this.win_start = this.input("win_start", 32);
+    this.win_end = this.input("win_end", 32);
+    const endpoints = this.endpoints;
+    const m = new MeshWithWindow(this, "mesh", {
+      width: options.width,
+      height: options.height,
+      router: options.router,
+      client: (mesh, node) => {
+        const mw = mesh as MeshWithWindow;
+        const e = new TrafficEndpoint(mesh, `tg_${node.index}`, options.width, options.height, node.index, options);
+        mw.join(e.win_start, mw.ws);
+        mw.join(e.win_end, mw.we);
+        endpoints.push(e);
+        return e.ports;
+      },
+    });
+    this.mesh = m;
+    this.connect(m.ws, this.win_start);
+    this.connect(m.we, this.win_end);
+  }
+}
+
+/** Mesh with the measurement-window inputs the endpoints read. */
+class MeshWithWindow extends Mesh {
+  declare private _ws: Bits | undefined;
+  declare private _we: Bits | undefined;
+  get ws(): Bits {
+    this._ws ??= this.input("win_start", 32);
+    return this._ws;
+  }
+  get we(): Bits {
+    this._we ??= this.input("win_end", 32);
+    return this._we;
+  }
+}
