@@ -73,7 +73,6 @@ export class SramBank extends Module {
   private readonly scratch = new Uint32Array(2);
   private readonly merged = new Uint32Array(16);
   private readonly wbuf = new Uint32Array(16);
-  private readonly fullMask: number;
 
   constructor(parent: Module | null, name: string, options: SramBankOptions) {
     super(parent, name);
@@ -88,7 +87,6 @@ export class SramBank extends Module {
     this.dataWords = width / 32;
     this.granules = width / 64;
     const bytes = width / 8;
-    this.fullMask = bytes === 32 ? 0xffffffff : 2 ** bytes - 1;
     const memWidth = this.ecc ? width + 8 * this.granules : width;
     this.mem = this.memoryWide("mem", {
       depth: this.depth,
@@ -132,10 +130,8 @@ export class SramBank extends Module {
     const p0 = this.mem.ports[0]!;
     const rdata = p0.rdata;
     const portSignals = [p0.en, p0.wen, p0.addr, p0.wdata, ...(p0.wmask ? [p0.wmask] : [])];
-    this.comb(
-      { reads: [this.req_valid, this.req_write, this.req_addr, this.req_wdata, this.req_wmask, rdata], writes: [...portSignals, this.req_ready], name: "port" },
-      this.drivePort,
-    );
+    this.comb({ reads: [], writes: [this.req_ready], name: "ready" }, this.driveReady);
+    this.comb({ reads: [this.req_valid, this.req_write, this.req_addr, this.req_wdata, this.req_wmask, rdata], writes: portSignals, name: "port" }, this.drivePort);
     if (this.dual) {
       const p1 = this.mem.ports[1]!;
       this.comb(
@@ -177,11 +173,15 @@ export class SramBank extends Module {
     return b;
   }
 
+  /** Ready unless a read-modify-write is under way (depends on registers only). */
+  private driveReady(): void {
+    this.req_ready.value = this.rmwBusy.value ^ 1;
+  }
+
   private drivePort(): void {
     const p = this.mem.ports[0]!;
     const L = this.readLatency;
     if (this.rmwBusy.value === 1) {
-      this.req_ready.value = 0;
       if (((this.rmwPipe.value >>> (L - 1)) & 1) === 1) {
         // Old data is on rdata: correct it, merge the saved bytes, write the re-encoded word.
         this.decodeRdata(this.merged);
@@ -200,7 +200,6 @@ export class SramBank extends Module {
       }
       return;
     }
-    this.req_ready.value = 1;
     if (this.req_valid.value === 0) {
       p.en.value = 0;
       return;
