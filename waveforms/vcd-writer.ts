@@ -72,6 +72,12 @@ function packSuffix(bytes: Uint8Array): number {
   return tmp.getFloat64(0, true);
 }
 
+/** Writers not closed yet: flushed and closed when the process exits, so no dump is cut short. */
+const openWriters = new Set<VcdWriter>();
+process.on("exit", () => {
+  for (const w of [...openWriters]) w.close();
+});
+
 export class VcdWriter {
   private readonly sink: VcdSink;
   private readonly timescale: string;
@@ -115,6 +121,7 @@ export class VcdWriter {
     }
     this.threshold = bufferBytes;
     this.sink = typeof out === "string" ? new FileSink(out) : out;
+    openWriters.add(this);
   }
 
   /** Declares a variable (before begin()); returns its dense index 0..n-1. */
@@ -282,6 +289,7 @@ export class VcdWriter {
     this.live = 0;
     this.flush();
     this.sink.close();
+    openWriters.delete(this);
   }
 
   private writeTime(): void {

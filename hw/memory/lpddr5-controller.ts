@@ -30,7 +30,9 @@
  * (nRP + nRCD + nCL) + nBL + 3 cycles, i.e. 58.75 ns + 2.5 ns burst + 3.75 ns pipeline = 65 ns.
  *
  * Scheduling: FR-FCFS (first ready row hit, oldest first; else the oldest request whose next
- * command - ACT or PRE - is ready; a bank with queued hits is not precharged), or strict FCFS.
+ * command - ACT or PRE - is ready; a bank with queued hits is not precharged unless the
+ * request that needs the precharge has waited more than `starvationLimit` cycles), or strict
+ * FCFS (only the oldest request of the active queue is considered).
  * Reads and writes have separate queues; the controller serves reads until the write queue
  * reaches the high watermark (or no read is queued), then drains writes down to the low one.
  * Open-page policy keeps rows open; closed-page policy issues RDA/WRA (auto-precharge) unless
@@ -71,6 +73,11 @@ export interface Lpddr5ControllerOptions {
   responseDepth?: number;
   /** Bits of the request id. Default 16. */
   idWidth?: number;
+  /**
+   * FR-FCFS starvation guard: a request older than this many cycles may precharge a bank
+   * even when younger requests still hit its open row. Default 1024.
+   */
+  starvationLimit?: number;
 }
 
 /** Counters a testbench or benchmark reads (not hardware state that affects behaviour). */
@@ -220,6 +227,7 @@ export class Lpddr5Controller extends Module {
   readonly writeHigh: number;
   readonly writeLow: number;
   readonly responseDepth: number;
+  readonly starvationLimit: number;
   readonly stats = new ControllerStats();
 
   // Derived timing (cycles).
@@ -290,6 +298,7 @@ export class Lpddr5Controller extends Module {
     this.responseDepth = options.responseDepth ?? 32;
     if (!Number.isInteger(this.responseDepth) || this.responseDepth < 1 || this.responseDepth > 64) throw new RangeError(`${this.path}: responseDepth ${this.responseDepth} is not 1..64`);
     const idWidth = options.idWidth ?? 16;
+    this.starvationLimit = options.starvationLimit ?? 1024;
     const t = this.timing;
     this.tRdWr = readToWrite(t);
     this.tWrRdL = writeToReadSameGroup(t);
@@ -534,7 +543,7 @@ export class Lpddr5Controller extends Module {
           this.issueAct(b, q.row[s]!, t);
           return;
         }
-      } else if (open !== q.row[s] && (hitMask & (1 << b)) === 0 && this.preReady(b, t)) {
+      } else if (open !== q.row[s] && ((hitMask & (1 << b)) === 0 || t - q.arrival[s]! > this.starvationLimit) && this.preReady(b, t)) {
         q.kind[s] = 2;
         this.issuePre(b, t);
         return;

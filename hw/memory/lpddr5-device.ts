@@ -74,7 +74,8 @@ export class Lpddr5Device extends Module {
     this.banks = this.org.bankGroups * this.org.banksPerGroup;
     this.colShift = 31 - Math.clz32(this.org.burstsPerRow);
     this.rowShift = 31 - Math.clz32(this.org.rows);
-    this.storage = new PagedStorage(this.banks * this.org.rows * this.org.burstsPerRow, WORDS, 64 * 1024);
+    // One host page per DRAM row (2 KB): scattered writes allocate little.
+    this.storage = new PagedStorage(this.banks * this.org.rows * this.org.burstsPerRow, WORDS, this.org.burstsPerRow * this.org.burstBytes);
     this.openRow = new Int32Array(this.banks).fill(-1);
     this.seq(this.update, "update");
   }

@@ -4,6 +4,7 @@
  * (connected ports) are compared once. Times are in ps from the clock period (800 MHz:
  * 1250 ps); a `clk` variable at the top scope rises at each edge and falls half a period later.
  */
+import { ThreadedFileSink } from "../../waveforms/threaded-sink.ts";
 import { VcdWriter, type VcdVariable } from "../../waveforms/vcd-writer.ts";
 import type { Elaborated } from "./elaborate.ts";
 import { SimulationError } from "./errors.ts";
@@ -74,7 +75,7 @@ export class Tracer {
     if (!(this.from <= this.to)) throw new SimulationError(`trace: window ${this.from}:${this.to} is empty`);
     this.periodPs = options.periodPs ?? 1250;
 
-    this.writer = new VcdWriter(file, { timescale: "1ps" });
+    this.writer = new VcdWriter(new ThreadedFileSink(file), { timescale: "1ps" });
     this.clk = this.writer.addVariable({ scope: [design.root.path], name: "clk", width: 1, kind: "wire" });
     const picked = new Map<Net, Signal[]>();
     const tracedSignals: Signal[] = [];

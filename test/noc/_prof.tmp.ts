@@ -1,0 +1,10 @@
+import { buildExperiment } from "../../hw/noc/experiment.ts";
+import { DEFAULT_ROUTER } from "../../hw/noc/params.ts";
+const rate = Number(process.argv[2] ?? 0.3);
+const { sim } = buildExperiment({ width: 8, height: 8, router: DEFAULT_ROUTER, pattern: { name: "uniform" }, rate, packetSize: 1, seed: 1, warmup: 3000, measure: 10000 });
+sim.step(3000);
+const N = Number(process.argv[3] ?? 10000);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+sim.step(N);
+const s = (performance.now() - t0) / 1000; const cpu = process.cpuUsage(c0); 
+console.log(rate, "wall", Math.round(N / s), "cpu", Math.round(N / ((cpu.user + cpu.system) / 1e6)), "cycles/s");
