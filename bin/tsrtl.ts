@@ -6,7 +6,8 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { UsageError, type Command } from "./command.ts";
+import type { Command } from "./command.ts";
+import { runCommand } from "./run-command.ts";
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), "commands");
 
@@ -40,16 +41,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`tsrtl: unknown command '${name}' (try 'tsrtl help')`);
     return 2;
   }
-  const cmd = await loadCommand(name);
-  try {
-    return await cmd.run(rest);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`tsrtl ${name}: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+  return runCommand(await loadCommand(name), name, rest);
 }
 
 process.exitCode = await main(process.argv.slice(2));

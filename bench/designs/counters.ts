@@ -4,7 +4,7 @@
  * enables, counter i by LFSR bit i mod 32; `checksum` is the XOR of every counter, so no
  * counter is dead logic. The same design is in counters.v for Verilator.
  */
-import { Module, type Bits } from "../../hw/rtl/index.ts";
+import { Module, type Bits, type BitsVec } from "../../hw/rtl/index.ts";
 import { Counter, Lfsr } from "../../hw/rtl/lib/index.ts";
 
 export class CounterArray extends Module {
@@ -12,7 +12,7 @@ export class CounterArray extends Module {
   readonly counters: Counter[];
   readonly lfsr: Lfsr;
   private readonly enables: Bits[];
-  private readonly counts: Bits[];
+  private readonly counts: BitsVec;
 
   constructor(parent: Module | null, name: string, count = 1000) {
     super(parent, name);
@@ -26,8 +26,8 @@ export class CounterArray extends Module {
       this.connect(c.en, enables[i % 32]!);
       return c;
     });
-    this.counts = this.counters.map((c) => c.count);
-    this.comb({ reads: this.counts, writes: [this.checksum], name: "xor" }, this.xorAll);
+    this.counts = this.vec(this.counters.map((c) => c.count));
+    this.comb({ reads: [this.counts], writes: [this.checksum], name: "xor" }, this.xorAll);
   }
 
   private driveEnables(): void {
@@ -39,7 +39,7 @@ export class CounterArray extends Module {
   private xorAll(): void {
     const counts = this.counts;
     let x = 0;
-    for (let i = 0; i < counts.length; i++) x ^= counts[i]!.value;
+    for (let i = 0; i < counts.length; i++) x ^= counts.get(i);
     this.checksum.value = x;
   }
 }

@@ -30,8 +30,9 @@
  * (nRP + nRCD + nCL) + nBL + 3 cycles, i.e. 58.75 ns + 2.5 ns burst + 3.75 ns pipeline = 65 ns.
  *
  * Scheduling: FR-FCFS (first ready row hit, oldest first; else the oldest request whose next
- * command - ACT or PRE - is ready; a bank with queued hits is not precharged unless the
- * request that needs the precharge has waited more than `starvationLimit` cycles), or strict
+ * command - ACT or PRE - is ready; a bank with queued hits is not precharged, except that
+ * when the oldest request has waited more than `starvationLimit` cycles for a bank open to
+ * another row, hits to that bank stop until it is precharged), or strict
  * FCFS (only the oldest request of the active queue is considered).
  * Reads and writes have separate queues; the controller serves reads until the write queue
  * reaches the high watermark (or no read is queued), then drains writes down to the low one.
@@ -518,12 +519,20 @@ export class Lpddr5Controller extends Module {
     const openRow = this.openRow;
     const n = this.scheduler === "fcfs" ? 1 : q.count;
     const canRead = write || this.flightCount + this.respCount < this.responseDepth;
+    // Starvation guard: when the oldest request has waited too long for a bank open to
+    // another row, stop serving hits there so that bank can be precharged.
+    let starved = -1;
+    const s0 = q.order[0]!;
+    if (t - q.arrival[s0]! > this.starvationLimit) {
+      const b0 = q.bank[s0]!;
+      if (openRow[b0] !== -1 && openRow[b0] !== q.row[s0]) starved = b0;
+    }
     let hitMask = 0;
     // Pass 1: the oldest ready row hit.
     for (let i = 0; i < n; i++) {
       const s = q.order[i]!;
       const b = q.bank[s]!;
-      if (openRow[b] !== q.row[s]) continue;
+      if (openRow[b] !== q.row[s] || b === starved) continue;
       hitMask |= 1 << b;
       if (b === blockedBank) continue;
       if (canRead && this.casReady(b, write, t)) {
@@ -543,7 +552,7 @@ export class Lpddr5Controller extends Module {
           this.issueAct(b, q.row[s]!, t);
           return;
         }
-      } else if (open !== q.row[s] && ((hitMask & (1 << b)) === 0 || t - q.arrival[s]! > this.starvationLimit) && this.preReady(b, t)) {
+      } else if (open !== q.row[s] && (hitMask & (1 << b)) === 0 && this.preReady(b, t)) {
         q.kind[s] = 2;
         this.issuePre(b, t);
         return;

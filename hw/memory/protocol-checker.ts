@@ -80,6 +80,9 @@ export class Lpddr5ProtocolChecker extends Module {
   readonly violations: ViolationInfo[] = [];
   /** Commands checked, by code. */
   readonly commandCounts = new Float64Array(16);
+  /** Read-to-write and write-to-read switches of the data bus (write batching shows here). */
+  turnarounds = 0;
+  private lastCasWrite = -1;
   /** Cycles of every refresh command seen (REFab or REFpb). */
   readonly refreshLog: number[] = [];
 
@@ -168,6 +171,8 @@ export class Lpddr5ProtocolChecker extends Module {
     this.gWr.fill(NEVER);
     this.cRd = this.cWr = this.cAct = this.cPre = this.cRefab = this.cRefpb = NEVER;
     this.cRefpbBank = -1;
+    this.lastCasWrite = -1;
+    this.turnarounds = 0;
     this.lastRefAny = 0;
     this.acts.fill(NEVER);
     this.actHead = 0;
@@ -315,6 +320,8 @@ export class Lpddr5ProtocolChecker extends Module {
     this.need(this.cRd, t.nBL, "nBL", "previous RD burst on the data bus");
     this.need(this.gWr[g]!, this.wr2rdL, "nWTR_L", "WR in the same bank group (nCWL + nBL + nWTR_L)");
     this.need(this.cWr, this.wr2rdS, "nWTR_S", "previous WR (nCWL + nBL + nWTR_S)");
+    if (this.lastCasWrite === 1) this.turnarounds++;
+    this.lastCasWrite = 0;
     this.tRd[b] = this.now;
     this.gRd[g] = this.now;
     this.cRd = this.now;
@@ -330,6 +337,8 @@ export class Lpddr5ProtocolChecker extends Module {
     this.need(this.cWr, t.nCCD_S, "nCCD_S", "previous WR");
     this.need(this.cWr, t.nBL, "nBL", "previous WR burst on the data bus");
     this.need(this.cRd, this.rd2wr, "RD->WR", "previous RD (nCL + nBL + nRTW - nCWL)");
+    if (this.lastCasWrite === 0) this.turnarounds++;
+    this.lastCasWrite = 1;
     this.tWr[b] = this.now;
     this.gWr[g] = this.now;
     this.cWr = this.now;

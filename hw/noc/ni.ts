@@ -80,7 +80,6 @@ export class NetworkInterface extends Module {
   private readonly bufCount: Uint8Array;
   private occMask = 0;
   private curEj = -1;
-  private ejRr = 0;
   private readonly vnetLo: Int32Array;
   private readonly vnetN: Int32Array;
   error = "";
@@ -177,7 +176,6 @@ export class NetworkInterface extends Module {
     this.bufCount.fill(0);
     this.occMask = 0;
     this.curEj = -1;
-    this.ejRr = 0;
     this.error = "";
   }
 
@@ -337,23 +335,20 @@ export class NetworkInterface extends Module {
       if (this.bufCount[cur] === 0) return -1;
       return this.bufReady[cur * B + this.bufHead[cur]!]! <= now ? cur : -1;
     }
-    const m = this.occMask;
-    const V = this.V;
-    // round-robin from ejRr over VCs whose front flit has arrived (always a head here)
-    const r = this.ejRr;
-    const hi = r >= 32 ? 0 : (m >>> r) << r;
-    for (let pass = 0; pass < 2; pass++) {
-      let mm = pass === 0 ? hi : m & ~hi;
-      while (mm !== 0) {
-        const vc = 31 - Math.clz32(mm & -mm);
-        mm &= mm - 1;
-        if (this.bufReady[vc * B + this.bufHead[vc]!]! <= now) {
-          this.ejRr = vc + 1 === V ? 0 : vc + 1;
-          return vc;
-        }
+    // the packet whose head arrived first (keeps each flow in order); ties cannot happen
+    let m = this.occMask;
+    let best = -1;
+    let bestAt = now + 1;
+    while (m !== 0) {
+      const vc = 31 - Math.clz32(m & -m);
+      m &= m - 1;
+      const at = this.bufReady[vc * B + this.bufHead[vc]!]!;
+      if (at < bestAt) {
+        bestAt = at;
+        best = vc;
       }
     }
-    return -1;
+    return best;
   }
 
   private deliver(vc: number): void {

@@ -76,6 +76,17 @@ export class Router extends Module {
   private t = 0;
   /** Flits in buffers + credits in flight + flits in the crossbar. */
   private busy = 0;
+  /** Flits in the input buffers. */
+  private nBuf = 0;
+  /** Credits received and not yet applied. */
+  private nCred = 0;
+  /** Input VCs in VA / VA_PEND state. */
+  private nVa = 0;
+  /** Input ports that send a credit this cycle (bit p). */
+  private crMask = 0;
+  private readonly L: number;
+  private readonly CD: number;
+  private readonly RD: number;
   /** Output registers holding a non-zero next value (bit p: flit port p, bit 8+p: credit port p). */
   private dirty = 0;
   private readonly bufCtl: Uint32Array;
@@ -84,6 +95,7 @@ export class Router extends Module {
   private readonly bufCt: Uint32Array;
   private readonly bufIt: Uint32Array;
   private readonly bufReady: Int32Array;
+  private readonly bufTicket: Int32Array;
   private readonly bufHead: Uint8Array;
   private readonly bufCount: Uint8Array;
   /** Per input port: VCs with a non-empty buffer. */
@@ -100,6 +112,12 @@ export class Router extends Module {
   private readonly vcSaPend: Uint8Array;
   private readonly vcSaOut: Int8Array;
   private readonly vcSaTime: Int32Array;
+  /** Flow of the packet at the VC (source, destination, vnet) and its arrival ticket. */
+  private readonly vcFlow: Int32Array;
+  private readonly vcTicket: Int32Array;
+  /** 1 once the packet's head flit has left (later packets of the same flow may then allocate). */
+  private readonly vcHeadGone: Uint8Array;
+  private readonly ticket: Int32Array;
   // output VC state (downstream buffer state)
   private readonly ovcOwner: Int16Array;
   private readonly ovcOcc: Uint8Array;
@@ -191,6 +209,7 @@ export class Router extends Module {
     this.bufCt = new Uint32Array(NI * B);
     this.bufIt = new Uint32Array(NI * B);
     this.bufReady = new Int32Array(NI * B);
+    this.bufTicket = new Int32Array(NI * B);
     this.bufHead = new Uint8Array(NI);
     this.bufCount = new Uint8Array(NI);
     this.occMask = new Int32Array(NPORTS);
@@ -205,6 +224,10 @@ export class Router extends Module {
     this.vcSaPend = new Uint8Array(NI);
     this.vcSaOut = new Int8Array(NI);
     this.vcSaTime = new Int32Array(NI);
+    this.vcFlow = new Int32Array(NI);
+    this.vcTicket = new Int32Array(NI);
+    this.vcHeadGone = new Uint8Array(NI);
+    this.ticket = new Int32Array(NPORTS);
     this.ovcOwner = new Int16Array(NI);
     this.ovcOcc = new Uint8Array(NI);
     this.ovcTail = new Uint8Array(NI);
@@ -242,6 +265,9 @@ export class Router extends Module {
       this.vnetMask[k] = per === 32 ? -1 : (m << (k * per)) | 0;
     }
     this.crSend = new Int32Array(NPORTS);
+    this.L = params.linkLatency;
+    this.CD = params.creditDelay;
+    this.RD = params.routingDelay;
     this.islipVa = params.vcAlloc === "islip";
     this.islipSa = params.swAlloc === "islip";
     this.clearState();
@@ -251,11 +277,16 @@ export class Router extends Module {
   private clearState(): void {
     this.t = 0;
     this.busy = 0;
+    this.nBuf = 0;
+    this.nCred = 0;
+    this.nVa = 0;
+    this.crMask = 0;
     this.bufHead.fill(0);
     this.bufCount.fill(0);
     this.occMask.fill(0);
     this.vcState.fill(IDLE);
     this.vcSaPend.fill(0);
+    this.ticket.fill(0);
     this.ovcOwner.fill(-1);
     this.ovcOcc.fill(0);
     this.ovcTail.fill(0);
@@ -310,21 +341,24 @@ export class Router extends Module {
     }
     const now = this.t++;
     const inp = this.inp;
+    const crIn = this.crIn;
     let arrived = 0;
     for (let p = 0; p < NPORTS; p++) {
       if ((inp[p]!.ctl.value & 1) !== 0) arrived |= 1 << p;
-      const c = this.crIn[p]!.value;
-      if (c !== 0) this.pushCredit(p, c >>> 1, now + this.params.linkLatency + this.params.creditDelay);
+      const c = crIn[p]!.value;
+      if (c !== 0) this.pushCredit(p, c >>> 1, now + this.L + this.CD);
     }
     if (arrived !== 0) this.receive(arrived, now);
     if (this.busy === 0) {
       if (this.dirty !== 0) this.clearOutputs();
       return;
     }
-    this.crSend.fill(0);
-    this.applyCredits(now);
-    this.allocateVcs(now);
-    this.allocateSwitch(now);
+    this.crMask = 0;
+    if (this.nCred !== 0) this.applyCredits(now);
+    if (this.nBuf !== 0) {
+      if (this.nVa !== 0) this.allocateVcs(now);
+      this.allocateSwitch(now);
+    }
     this.writeOutputs(now);
   }
 
@@ -348,6 +382,7 @@ export class Router extends Module {
     this.cqV[slot] = vc;
     this.cqCount[port] = k + 1;
     this.busy++;
+    this.nCred++;
   }
 
   private fail(msg: string): void {
@@ -358,7 +393,7 @@ export class Router extends Module {
   private receive(arrived: number, now: number): void {
     const V = this.V;
     const B = this.B;
-    const ready = now + this.params.linkLatency;
+    const ready = now + this.L;
     for (let p = 0; p < NPORTS; p++) {
       if ((arrived & (1 << p)) === 0) continue;
       const link = this.inp[p]!;
@@ -381,24 +416,34 @@ export class Router extends Module {
       this.bufCt[s] = link.ct.value;
       this.bufIt[s] = link.it.value;
       this.bufReady[s] = ready;
+      if ((ctl & F_HEAD) !== 0) {
+        const t = this.ticket[p]!;
+        this.bufTicket[s] = t;
+        this.ticket[p] = (t + 1) & 0x3fffffff;
+      }
       this.bufCount[i] = n + 1;
       this.occMask[p]! |= 1 << vc;
       this.busy++;
+      this.nBuf++;
       if (this.vcState[i] === IDLE) {
         if ((ctl & F_HEAD) === 0) this.fail(`body flit on idle input ${PORT_NAMES[p]} VC ${vc}`);
-        this.startPacket(i, p, ctl, ready + this.params.routingDelay);
+        this.startPacket(i, p, ctl, this.bufSrc[s]!, this.bufTicket[s]!, ready + this.RD);
       }
     }
   }
 
-  private startPacket(i: number, p: number, ctl: number, vaAt: number): void {
+  private startPacket(i: number, p: number, ctl: number, src: number, ticket: number, vaAt: number): void {
     const r = this.route(ctl, p);
+    this.vcFlow[i] = (src & 1023) | (((ctl >>> DX_SHIFT) & 1023) << 10) | (((ctl >>> VNET_SHIFT) & 7) << 20);
+    this.vcTicket[i] = ticket;
+    this.vcHeadGone[i] = 0;
     this.vcOut0[i] = r & 15;
     this.vcOut1[i] = (r >>> 4) - 1;
     this.vcOvc0[i] = -1;
     this.vcOvc1[i] = -1;
     this.vcState[i] = VA;
     this.vcTime[i] = vaAt;
+    this.nVa++;
   }
 
   private applyCredits(now: number): void {
@@ -423,6 +468,7 @@ export class Router extends Module {
         h = h + 1 === n ? 0 : h + 1;
         k--;
         this.busy--;
+        this.nCred--;
       }
       this.cqHead[o] = h;
       this.cqCount[o] = k;
@@ -444,6 +490,7 @@ export class Router extends Module {
         const st = this.vcState[i]!;
         if (st === VA) {
           if (this.vcTime[i]! > now) continue;
+          if (this.occMask[p] !== 1 << vc && this.olderSameFlow(p, i)) continue;
           const o = this.vcOvc0[i]! < 0 ? this.vcOut0[i]! : this.vcOut1[i]!;
           const k = this.vaReqN[o]!;
           this.vaReq[o * NI + k] = i;
@@ -472,6 +519,26 @@ export class Router extends Module {
         }
       }
     }
+  }
+
+  /**
+   * Packets of one flow (source, destination, vnet) stay in order: a head does not allocate
+   * while an older head of its flow at the same input has not left. (They share the XY path,
+   * so order at every input keeps order end to end.)
+   */
+  private olderSameFlow(p: number, i: number): boolean {
+    const V = this.V;
+    const f = this.vcFlow[i]!;
+    const t = this.vcTicket[i]!;
+    let m = this.occMask[p]!;
+    while (m !== 0) {
+      const vc = 31 - Math.clz32(m & -m);
+      m &= m - 1;
+      const j = p * V + vc;
+      if (j === i || this.vcState[j] === IDLE || this.vcHeadGone[j] === 1 || this.vcFlow[j] !== f) continue;
+      if (((this.vcTicket[j]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+    }
+    return false;
   }
 
   /** iSLIP over the output VCs of port `o` (every requester asks for every free VC of its class). */
@@ -624,6 +691,7 @@ export class Router extends Module {
       return;
     }
     this.vcState[i] = ACTIVE;
+    this.nVa--;
     this.vcNeed[i] = this.vcOut1[i]! >= 0 ? 3 : 1;
     this.vcTime[i] = now + 1;
   }
@@ -813,16 +881,19 @@ export class Router extends Module {
     this.bufCount[i] = n;
     this.bufHead[i] = h + 1 === B ? 0 : h + 1;
     this.busy--;
+    this.nBuf--;
     const vc = i - p * V;
     if (n === 0) this.occMask[p]! &= ~(1 << vc);
     this.crSend[p] = 1 | (vc << 1);
+    this.crMask |= 1 << p;
+    this.vcHeadGone[i] = 1;
     this.vcNeed[i] = this.vcOut1[i]! >= 0 ? 3 : 1;
     if (tail) {
       if (n === 0) this.vcState[i] = IDLE;
       else {
         const s2 = i * B + this.bufHead[i]!;
         const r = this.bufReady[s2]!;
-        this.startPacket(i, p, this.bufCtl[s2]!, (r > now + 1 ? r : now + 1) + this.params.routingDelay);
+        this.startPacket(i, p, this.bufCtl[s2]!, this.bufSrc[s2]!, this.bufTicket[s2]!, (r > now + 1 ? r : now + 1) + this.RD);
       }
     } else {
       this.vcTime[i] = now + 1;
@@ -847,9 +918,8 @@ export class Router extends Module {
         this.busy--;
         this.sent[o]!++;
       } else if ((this.dirty & (1 << o)) !== 0) r.ctl.next = 0;
-      const c = this.crSend[o]!;
-      if (c !== 0) {
-        this.crRegs[o]!.next = c;
+      if ((this.crMask & (1 << o)) !== 0) {
+        this.crRegs[o]!.next = this.crSend[o]!;
         dirty |= 256 << o;
       } else if ((this.dirty & (256 << o)) !== 0) this.crRegs[o]!.next = 0;
     }

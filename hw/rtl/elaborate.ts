@@ -99,6 +99,7 @@ export function elaborate(root: Module): Elaborated {
   elaborated.add(root);
 
   const storage = allocate(nets);
+  for (const m of modules) for (const v of m.vecs) v.bind();
   slotReclaimer.register(root, storage.range);
   const seqKey = (b: SeqBlock): string => `${batchKey(b)} ${b.owner.path}.${b.name}`;
   return {

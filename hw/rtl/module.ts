@@ -5,7 +5,7 @@
  */
 import { DesignError } from "./errors.ts";
 import { Memory, type MemoryOptions } from "./memory.ts";
-import { Bits, WideBits, type RegOptions, type Signal, type SignalKind, type WideRegOptions } from "./signal.ts";
+import { Bits, BitsVec, WideBits, type RegOptions, type Signal, type SignalKind, type WideRegOptions } from "./signal.ts";
 
 /** A combinational block: reads and writes are declared so the schedule is fixed at elaboration. */
 export interface CombBlock {
@@ -31,8 +31,8 @@ export interface Connection {
 }
 
 export interface CombDeps {
-  /** Every wire, port or memory output the block reads (registers may be left out: they are state). */
-  reads: readonly Signal[];
+  /** Every wire, port or memory output the block reads (registers may be left out: they are state); a vec stands for its signals. */
+  reads: readonly (Signal | BitsVec)[];
   /** Every wire or output the block drives. */
   writes: readonly Signal[];
   /** Name in error messages; default `comb<N>`. */
@@ -48,6 +48,7 @@ export abstract class Module {
   readonly combBlocks: CombBlock[] = [];
   readonly seqBlocks: SeqBlock[] = [];
   readonly connections: Connection[] = [];
+  readonly vecs: BitsVec[] = [];
   private readonly localNames = new Set<string>();
   private cachedPath: string;
   /** The design's synchronous reset, an input of the root module, asserted by `Simulator.reset`. */
@@ -136,6 +137,13 @@ export abstract class Module {
     return mem;
   }
 
+  /** A vector of narrow signals to read by index (`v.get(i)`); bound at elaboration. */
+  protected vec(signals: readonly Bits[]): BitsVec {
+    const v = new BitsVec(signals);
+    this.vecs.push(v);
+    return v;
+  }
+
   /** `sink` is driven by `source`. Widths must match; a constant must fit. */
   protected connect(sink: Bits, source: Bits | number): void;
   protected connect(sink: WideBits, source: WideBits | bigint): void;
@@ -146,7 +154,12 @@ export abstract class Module {
   /** Declares combinational logic. `fn` runs once per cycle, after every block it reads from. */
   protected comb(deps: CombDeps, fn: () => void): void {
     const name = deps.name ?? `comb${this.combBlocks.length}`;
-    this.combBlocks.push({ owner: this, name, reads: deps.reads, writes: deps.writes, fn });
+    const reads: Signal[] = [];
+    for (const r of deps.reads) {
+      if (r instanceof BitsVec) reads.push(...r.signals);
+      else reads.push(r);
+    }
+    this.combBlocks.push({ owner: this, name, reads, writes: deps.writes, fn });
   }
 
   /** Declares clocked logic: assign registers' `next`; reads see values from before the edge. */

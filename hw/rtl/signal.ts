@@ -234,6 +234,30 @@ export class WideBits extends SignalBase {
 
 export type Signal = Bits | WideBits;
 
+/**
+ * A vector of narrow signals read by index, like Verilog's `wire [31:0] v [0:N-1]` or a
+ * Chisel `Vec`: `get(i)` reads through a slot table instead of through N signal objects,
+ * which is what a block that loops over many signals wants. Declared with `this.vec(...)`,
+ * which binds it at elaboration.
+ */
+export class BitsVec {
+  private readonly slots: Int32Array;
+  constructor(readonly signals: readonly Bits[]) {
+    this.slots = new Int32Array(signals.length);
+  }
+  get length(): number {
+    return this.slots.length;
+  }
+  /** Current value of signal i. */
+  get(i: number): number {
+    return NARROW[this.slots[i]!]!;
+  }
+  /** Takes the signals' slots; elaboration calls it once storage is allocated. */
+  bind(): void {
+    for (let i = 0; i < this.signals.length; i++) this.slots[i] = this.signals[i]!.slot;
+  }
+}
+
 /** Reads `count` little-endian 32-bit words as an unsigned bigint. */
 export function readWords(store: Uint32Array, offset: number, count: number): bigint {
   let v = 0n;
