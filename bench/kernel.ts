@@ -8,7 +8,7 @@
  * Options: --cycles N (default 200000), --verilator, --seed S.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,16 +62,19 @@ export function runK3(cycles: number, dir: string): KernelResult {
   return r;
 }
 
-/** Builds and runs the Verilog K1 with Verilator; undefined when verilator is not installed. */
-export function runVerilatorK1(cycles: number, dir: string): KernelResult | undefined {
+/**
+ * Builds (once, cached in out/verilator-k1) and runs the Verilog K1 with Verilator;
+ * undefined when verilator is not installed.
+ */
+export function runVerilatorK1(cycles: number): KernelResult | undefined {
   try {
     execFileSync("verilator", ["--version"], { stdio: "ignore" });
   } catch {
     return undefined;
   }
   const designs = join(dirname(fileURLToPath(import.meta.url)), "designs");
-  const obj = join(dir, "obj_dir");
-  execFileSync(
+  const obj = join(designs, "..", "..", "out", "verilator-k1");
+  if (!existsSync(join(obj, "Vtop"))) execFileSync(
     "verilator",
     ["--cc", "--exe", "--build", "-O3", "--x-assign", "fast", "-Wno-fatal", "--top-module", "top", "-Mdir", obj, "-CFLAGS", "-O2",
       join(designs, "counters.v"), join(designs, "counters_main.cpp")],
@@ -96,7 +99,7 @@ export async function main(args: string[]): Promise<void> {
   const k3 = results[2]!;
   console.log(JSON.stringify({ name: "K3/K1", ratio: +(k3.cyclesPerSecond / k1.cyclesPerSecond).toFixed(3) }));
   if (args.includes("--verilator")) {
-    const v = runVerilatorK1(cycles, dir);
+    const v = runVerilatorK1(cycles);
     if (v === undefined) console.log(JSON.stringify({ name: "K1-verilator", error: "verilator not installed" }));
     else {
       console.log(JSON.stringify(v));

@@ -120,7 +120,7 @@ export class Mesh extends Module {
     const H = this.height;
     const pre = this.networks === 1 ? "" : `n${k}_`;
     const rs: Router[] = [];
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, this.params, x + 1, y + 1));
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, this.params, x + 1, y + 1, W));
     this.routers.push(rs);
     const at = (x: number, y: number): Router => rs[y * W + x]!;
     const used = rs.map(() => new Uint8Array(NPORTS));

@@ -82,6 +82,8 @@ export class Router extends Module {
   private nCred = 0;
   /** Input VCs in VA / VA_PEND state. */
   private nVa = 0;
+  /** Flits in the crossbar pipeline. */
+  private nXb = 0;
   /** Input ports that send a credit this cycle (bit p). */
   private crMask = 0;
   private readonly L: number;
@@ -161,8 +163,12 @@ export class Router extends Module {
   /** Flits that left through each output port (statistics). */
   readonly sent: Float64Array = new Float64Array(NPORTS);
 
-  constructor(parent: Module | null, name: string, params: RouterParams, cx: number, cy: number) {
+  /** Mesh width (columns): destinations at x = 0 / W + 1 are the west / east edge ports. */
+  readonly meshW: number;
+
+  constructor(parent: Module | null, name: string, params: RouterParams, cx: number, cy: number, meshW = 30) {
     super(parent, name);
+    this.meshW = meshW;
     checkRouterParams(params);
     this.params = params;
     this.cx = cx;
@@ -280,6 +286,7 @@ export class Router extends Module {
     this.nBuf = 0;
     this.nCred = 0;
     this.nVa = 0;
+    this.nXb = 0;
     this.crMask = 0;
     this.bufHead.fill(0);
     this.bufCount.fill(0);
@@ -325,10 +332,14 @@ export class Router extends Module {
         }
       }
     }
-    if (dx > cx) return PORT_E;
-    if (dx < cx) return PORT_W;
+    // XY; a west/east edge port is reached by X to the edge column, Y to its row, then out
+    const tx = dx === 0 ? 1 : dx > this.meshW ? this.meshW : dx;
+    if (tx > cx) return PORT_E;
+    if (tx < cx) return PORT_W;
     if (dy > cy) return PORT_S;
     if (dy < cy) return PORT_N;
+    if (dx < cx) return PORT_W;
+    if (dx > cx) return PORT_E;
     return PORT_L;
   }
 
@@ -359,7 +370,7 @@ export class Router extends Module {
       if (this.nVa !== 0) this.allocateVcs(now);
       this.allocateSwitch(now);
     }
-    this.writeOutputs(now);
+    if (this.nXb !== 0 || this.crMask !== 0 || this.dirty !== 0) this.writeOutputs(now);
   }
 
   private clearOutputs(): void {
@@ -528,6 +539,7 @@ export class Router extends Module {
    */
   private olderSameFlow(p: number, i: number): boolean {
     const V = this.V;
+    const B = this.B;
     const f = this.vcFlow[i]!;
     const t = this.vcTicket[i]!;
     let m = this.occMask[p]!;
@@ -535,8 +547,19 @@ export class Router extends Module {
       const vc = 31 - Math.clz32(m & -m);
       m &= m - 1;
       const j = p * V + vc;
-      if (j === i || this.vcState[j] === IDLE || this.vcHeadGone[j] === 1 || this.vcFlow[j] !== f) continue;
-      if (((this.vcTicket[j]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+      if (j === i) continue;
+      if (this.vcState[j] !== IDLE && this.vcHeadGone[j] === 0 && this.vcFlow[j] === f && ((this.vcTicket[j]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+      const n = this.bufCount[j]!;
+      if (n < 2) continue;
+      // heads queued behind the VC's current packet (VCs reused before the tail credit returned)
+      const h = this.bufHead[j]!;
+      for (let k = 1; k < n; k++) {
+        const s = j * B + ((h + k) % B);
+        const c = this.bufCtl[s]!;
+        if ((c & F_HEAD) === 0) continue;
+        const g = (this.bufSrc[s]! & 1023) | (((c >>> DX_SHIFT) & 1023) << 10) | (((c >>> VNET_SHIFT) & 7) << 20);
+        if (g === f && ((this.bufTicket[s]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+      }
     }
     return false;
   }
@@ -762,8 +785,26 @@ export class Router extends Module {
     let inMatched = 0;
     let outMatched = 0;
     const inMatch = this.vaInMatch; // scratch, P entries
-    for (let p = 0; p < P; p++) inMatch[p] = -1;
-    if (this.islipSa) {
+    let conflict = false;
+    for (let p = 0; p < P; p++) {
+      inMatch[p] = -1;
+      const r = this.saInReq[p]!;
+      if ((r & (r - 1)) !== 0) conflict = true;
+      const q = this.saReqMask[p]!;
+      if ((q & (q - 1)) !== 0) conflict = true;
+    }
+    if (!conflict) {
+      // every output has at most one requester and every input one request: all are granted
+      // (iSLIP and the separable allocator agree; pointers move as for a first-iteration accept)
+      for (let o = 0; o < P; o++) {
+        const q = this.saReqMask[o]!;
+        if (q === 0) continue;
+        const p = 31 - Math.clz32(q);
+        inMatch[p] = o;
+        this.saG[o] = p + 1 === P ? 0 : p + 1;
+        this.saA[p] = o + 1 === P ? 0 : o + 1;
+      }
+    } else if (this.islipSa) {
       for (let iter = 0; iter < this.params.swIters; iter++) {
         let granted = false;
         for (let o = 0; o < P; o++) {
@@ -858,6 +899,7 @@ export class Router extends Module {
     this.xbCt[x] = this.bufCt[s]!;
     this.xbIt[x] = this.bufIt[s]!;
     this.busy++;
+    this.nXb++;
     const j = o * V + ovc;
     this.ovcOcc[j]!++;
     const tail = (ctl & F_TAIL) !== 0;
@@ -916,6 +958,7 @@ export class Router extends Module {
         r.it.next = this.xbIt[x]!;
         dirty |= 1 << o;
         this.busy--;
+        this.nXb--;
         this.sent[o]!++;
       } else if ((this.dirty & (1 << o)) !== 0) r.ctl.next = 0;
       if ((this.crMask & (1 << o)) !== 0) {

@@ -83,7 +83,7 @@ export class ScalarCore extends Module {
   readonly exit_value = this.output("exit_value", 32);
 
   // ---- IF ----
-  readonly if_pc = this.reg("if_pc", 32, { init: LS_BASE });
+  readonly if_pc: Bits;
   readonly f_out = this.reg("f_out", 1);
   readonly f_pc = this.reg("f_pc", 32);
   readonly f_kill = this.reg("f_kill", 1);
@@ -103,6 +103,8 @@ export class ScalarCore extends Module {
   readonly ex_exc = this.reg("ex_exc", 4);
   /** ID predicted this control transfer taken (fetch went to the target). */
   readonly ex_pred = this.reg("ex_pred", 1);
+  /** EX's wfi has waited at least one cycle (an interrupt then arriving is taken after it). */
+  readonly wfi_wait = this.reg("wfi_wait", 1);
   // ---- iterative divider ----
   readonly dv_busy = this.reg("dv_busy", 1);
   readonly dv_done = this.reg("dv_done", 1);
@@ -177,6 +179,8 @@ export class ScalarCore extends Module {
   readonly ex_exit = this.wire("ex_exit", 2);
   /** MEM's value as written back (load data aligned and extended, or the EX result). */
   readonly mem_value = this.wire("mem_value", 32);
+  /** IF would fetch this cycle (i_req_valid before the local-store range check). */
+  readonly fetch_want = this.wire("fetch_want", 1);
 
   /** Register file x0..x31 (internal state, written in `update` only). */
   readonly rf = new Uint32Array(32);
@@ -198,7 +202,7 @@ export class ScalarCore extends Module {
     this.lsSize = options.lsSize ?? LS_SIZE;
     this.mmioBase = options.mmioBase ?? 0x02000000;
     this.mmioSize = options.mmioSize ?? 0x10000;
-    if (options.resetPc !== undefined) this.if_pc.init = options.resetPc >>> 0;
+    this.if_pc = this.reg("if_pc", 32, { init: (options.resetPc ?? this.lsBase) >>> 0 });
     this.connect(this.halted, this.halt_r);
     this.connect(this.exit_kind, this.exit_kind_r);
     this.connect(this.exit_value, this.exit_value_r);
@@ -209,7 +213,7 @@ export class ScalarCore extends Module {
         writes: [this.i_req_valid, this.i_req_addr, this.d_req_valid, this.d_req_addr, this.d_req_write, this.d_req_size, this.d_req_wdata,
           this.id_valid, this.id_pc, this.id_insn, this.id_a, this.id_b, this.id_redirect, this.id_target, this.stall_load_use,
           this.stall_ex, this.stall_mem, this.flush, this.ex_target, this.ex_result, this.ex_fwd_a, this.ex_fwd_b, this.ex_trap,
-          this.ex_cause, this.ex_tval, this.ex_csr_we, this.ex_csr_wdata, this.ex_exit, this.mem_value],
+          this.ex_cause, this.ex_tval, this.ex_csr_we, this.ex_csr_wdata, this.ex_exit, this.mem_value, this.fetch_want],
       },
       this.evaluate,
     );
@@ -342,7 +346,7 @@ export class ScalarCore extends Module {
         trap = 1;
         cause = exc - 1;
         tval = cause === 2 ? w : pc;
-      } else if (this.st_mie.value === 1 && enabledIrq !== 0 && this.dv_busy.value === 0 && this.dv_done.value === 0) {
+      } else if (this.st_mie.value === 1 && enabledIrq !== 0 && this.wfi_wait.value === 0 && this.dv_busy.value === 0 && this.dv_done.value === 0) {
         trap = 1;
         tval = 0;
         if ((enabledIrq & 0x800) !== 0) cause = 0x8000000b;
@@ -565,17 +569,19 @@ export class ScalarCore extends Module {
     const dRs2 = dIsEcall === 1 ? 10 : (idInsn >>> 20) & 31;
     const idA = dRs1 !== 0 && wbRd === dRs1 ? wbData : rf[dRs1]!;
     const idB = dRs2 !== 0 && wbRd === dRs2 ? wbData : rf[dRs2]!;
+    const dOp = idInsn & 0x7f;
     // load-use: a load in EX writes a register this instruction reads
     let loadUse = 0;
     if (idValid === 1 && exValid === 1 && (w & 0x7f) === 0x03) {
       const exRd = (w >>> 7) & 31;
-      if (exRd !== 0 && (exRd === dRs1 || exRd === dRs2)) loadUse = 1;
+      const usesRs2 = dOp === 0x33 || dOp === 0x23 || dOp === 0x63 || dIsEcall === 1;
+      const usesRs1 = dOp !== 0x37 && dOp !== 0x17 && dOp !== 0x6f && !(dOp === 0x73 && ((idInsn >>> 12) & 7) >= 5);
+      if (exRd !== 0 && ((usesRs1 && exRd === dRs1) || (usesRs2 && exRd === dRs2))) loadUse = 1;
     }
     const idStall = memWait === 1 || exStall === 1 || loadUse === 1 ? 1 : 0;
     // static prediction in ID: jal taken, backward branches taken, forward branches not taken
     let idRedirect = 0;
     let idTarget = 0;
-    const dOp = idInsn & 0x7f;
     if (idValid === 1 && idErr === 0 && idStall === 0 && flush === 0) {
       if (dOp === 0x6f) {
         idTarget = (idPc + (((idInsn >> 31) << 20) | (((idInsn >>> 12) & 0xff) << 12) | (((idInsn >>> 20) & 1) << 11) | (((idInsn >>> 21) & 0x3ff) << 1))) >>> 0;
@@ -602,17 +608,17 @@ export class ScalarCore extends Module {
     const idHolds = idValid === 1 && idStall === 1 && flush === 0 ? 1 : 0;
     const fetchAddr = flush === 1 ? target : idRedirect === 1 ? idTarget : this.if_pc.value;
     const inLs = ((fetchAddr - this.lsBase) >>> 0) <= this.lsSize - 4 ? 1 : 0;
-    this.i_req_valid.value = halt === 0 && exit === 0 && outstandingBusy === 0 && idHolds === 0 && inLs === 1 ? 1 : 0;
+    const want = halt === 0 && (exGo === 0 || exit === 0) && outstandingBusy === 0 && idHolds === 0 ? 1 : 0;
+    this.fetch_want.value = want;
+    this.i_req_valid.value = want === 1 && inLs === 1 ? 1 : 0;
     this.i_req_addr.value = fetchAddr;
   }
 
   /** The clocked half: pipeline registers, register file, CSRs. */
   private update(): void {
     const st = this.stats;
-    if (this.reset.value === 1) {
-      this.rf.fill(0);
-      return;
-    }
+    // (registers take their init values at a reset edge whatever is assigned below)
+    if (this.reset.value === 1) this.rf.fill(0);
     const halt = this.halt_r.value;
     const memWait = this.stall_mem.value;
     const dLate = this.d_req_valid.value === 1 && this.d_req_ready.value === 0 ? 1 : 0;
@@ -668,6 +674,8 @@ export class ScalarCore extends Module {
     } else if (memWait === 0) {
       this.mem_valid.next = 0;
     }
+
+    this.wfi_wait.next = exGo === 0 && this.stall_ex.value === 1 && w === 0x10500073 ? 1 : 0;
 
     // ---- iterative divider (radix 2, one quotient bit per cycle) ----
     if (exGo === 1) {
@@ -758,7 +766,9 @@ export class ScalarCore extends Module {
     if (exit !== 0) {
       this.halt_r.next = 1;
       this.exit_kind_r.next = exit;
-      this.exit_value_r.next = exit === 1 ? (this.ex_fwd_b.value & (f3Mask((w >>> 12) & 3))) >>> 0 : this.ex_fwd_b.value;
+      const size = (w >>> 12) & 3;
+      const v = this.ex_fwd_b.value;
+      this.exit_value_r.next = exit === 1 && size === 0 ? v & 0xff : exit === 1 && size === 1 ? v & 0xffff : v;
     }
 
     // ---- EX <- ID ----
@@ -800,9 +810,7 @@ export class ScalarCore extends Module {
     const redirect = flush === 1 || (this.id_redirect.value === 1 && idStall === 0);
     // `want` mirrors i_req_valid's conditions except the PMA check: a fetch outside the local
     // store is "issued" with an error and raises an access fault when it reaches ID.
-    const outstandingBusy = this.f_out.value === 1 && !arriving;
-    const idHolds = idValid === 1 && idStall === 1 && flush === 0;
-    const want = halt === 0 && exit === 0 && !outstandingBusy && !idHolds && dLate === 0;
+    const want = this.fetch_want.value === 1 && dLate === 0;
     const inLs = ((addr - this.lsBase) >>> 0) <= this.lsSize - 4;
     if (want && (!inLs || this.i_req_ready.value === 1)) {
       this.f_out.next = 1;
@@ -820,9 +828,4 @@ export class ScalarCore extends Module {
       if (redirect) this.if_pc.next = addr;
     }
   }
-}
-
-/** Byte mask for a store size code (0: byte, 1: half, else word). */
-function f3Mask(size: number): number {
-  return size === 0 ? 0xff : size === 1 ? 0xffff : 0xffffffff;
 }

@@ -22,8 +22,23 @@ function displayed(s: Signal, fsmFiles: Map<Signal, string>): GtkwSignal {
   return entry;
 }
 
+/**
+ * GTKWave's zoom number for a window of `cycles` clock periods: at zoom -8 its default
+ * window of about 480 pixels spans about 620 time units (1 ps here), and each step down
+ * doubles the span.
+ */
+export function zoomForCycles(cycles: number, periodPs: number): number {
+  return Math.round(-8 - Math.log2((cycles * periodPs) / 620));
+}
+
 /** Writes `<vcd without .vcd>.gtkw` (and FSM translate files) and returns its path. */
-export function writeTraceGtkw(vcdPath: string, rootPath: string, signals: readonly Signal[], extra: readonly ViewGroup[] = []): string {
+export function writeTraceGtkw(
+  vcdPath: string,
+  rootPath: string,
+  signals: readonly Signal[],
+  extra: readonly ViewGroup[] = [],
+  periodPs = 1250,
+): string {
   const stem = vcdPath.endsWith(".vcd") ? vcdPath.slice(0, -4) : vcdPath;
   const fsmFiles = new Map<Signal, string>();
   for (const s of signals) {
@@ -60,6 +75,7 @@ export function writeTraceGtkw(vcdPath: string, rootPath: string, signals: reado
   const gtkwPath = `${stem}.gtkw`;
   writeGtkw(gtkwPath, {
     dumpfile: vcdPath,
+    zoom: zoomForCycles(64, periodPs), // open on a readable window of cycles, not the whole run
     signals: [{ name: `${rootPath}.clk`, width: 1, format: "bin" }],
     groups,
   });

@@ -116,7 +116,7 @@ export class Tracer {
     this.wPrevAt = Int32Array.from(wPrevAt);
     this.wPrev = new Uint32Array(wPrevWords);
     this.wVars = Int32Array.from(wVars);
-    this.gtkwPath = options.gtkw === false ? undefined : writeTraceGtkw(file, design.root.path, tracedSignals, options.views);
+    this.gtkwPath = options.gtkw === false ? undefined : writeTraceGtkw(file, design.root.path, tracedSignals, options.views, this.periodPs);
     if (currentCycle >= this.from) this.start(currentCycle);
   }
 
