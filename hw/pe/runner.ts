@@ -70,8 +70,8 @@ export function formatCommit(hart: number, c: CommitRecord): string {
 }
 
 export interface RunnerOptions extends PeOptions {
-  /** Called for every retired instruction (enables a per-cycle monitor). */
-  onCommit?: (c: CommitRecord) => void;
+  /** Install the per-cycle commit monitor (calls `runner.onCommit` for every retired instruction). */
+  monitorCommits?: boolean;
   /** VCD trace of the run. */
   vcd?: { file: string; options?: TraceOptions };
 }
@@ -81,13 +81,14 @@ export class PeRunner {
   readonly pe: Pe;
   readonly sim: Simulator;
   private program: LoadedProgram | undefined;
+  /** Called for every retired instruction when built with `monitorCommits` (the record is reused). */
+  onCommit: ((c: CommitRecord) => void) | undefined;
 
   constructor(readonly options: RunnerOptions = {}) {
     this.pe = new Pe(null, "pe", options);
     this.sim = new Simulator(this.pe);
     const core = this.pe.core;
-    if (options.onCommit) {
-      const cb = options.onCommit;
+    if (options.monitorCommits) {
       const rec: CommitRecord = { pc: 0, insn: 0, rd: 0, value: 0 };
       this.sim.onCycle(() => {
         if (core.wb_valid.value === 1) {
@@ -95,7 +96,7 @@ export class PeRunner {
           rec.insn = core.wb_insn.value;
           rec.rd = core.wb_rd.value;
           rec.value = core.wb_data.value;
-          cb(rec);
+          if (this.onCommit) this.onCommit(rec);
         }
       });
     }
