@@ -243,7 +243,7 @@ export class LocalStore extends Module {
         if (this.d_req_write.value === 1) {
           const v = this.d_req_wdata.value;
           if (ioOff === 0x0000) this.msip.next = v & 1;
-          else if (ioOff === 0x1000) this.meip.next = v & 1;
+          else if (ioOff === 0x0400) this.meip.next = v & 1;
           else if (ioOff === 0x4000) this.mtimecmp_l.next = v;
           else if (ioOff === 0x4004) this.mtimecmp_h.next = v;
           else if (ioOff === 0xbff8) nlo = v;
@@ -251,7 +251,7 @@ export class LocalStore extends Module {
         } else {
           dv = 1;
           if (ioOff === 0x0000) mdata = this.msip.value;
-          else if (ioOff === 0x1000) mdata = this.meip.value;
+          else if (ioOff === 0x0400) mdata = this.meip.value;
           else if (ioOff === 0x4000) mdata = this.mtimecmp_l.value;
           else if (ioOff === 0x4004) mdata = this.mtimecmp_h.value;
           else if (ioOff === 0xbff8) mdata = lo;

@@ -17,7 +17,7 @@ export const MMIO_MTIMECMPH = 0x4004;
 export const MMIO_MTIME = 0xbff8;
 export const MMIO_MTIMEH = 0xbffc;
 /** External interrupt line, as a PE register (write 1 to raise, 0 to clear; for tests). */
-export const MMIO_MEIP = 0x1000;
+export const MMIO_MEIP = 0x0400;
 
 export const OP = {
   LOAD: 0x03,

@@ -93,7 +93,7 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
           emit("csrs mie, x30");
           emit("csrsi mstatus, 8");
           emit("li x30, 1");
-          emit("sw x30, 0x1000(x31)");
+          emit("sw x30, 0x400(x31)");
           emit(`addi ${reg()}, ${src()}, 1`);
           emit("csrci mstatus, 8");
         }
@@ -151,7 +151,7 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
     "2:",
     "  li x31, 0x02000000",
     "  sw x0, 0(x31)",
-    "  sw x0, 0x1000(x31)",
+    "  sw x0, 0x400(x31)",
     "  mret",
     "  .data",
     "  .align 4",

@@ -1,6 +1,7 @@
 import { DesignError } from "../errors.ts";
-import { Module } from "../module.ts";
+import type { Module } from "../module.ts";
 import type { Bits } from "../signal.ts";
+import { StreamStage } from "./stream-stage.ts";
 
 export interface FifoOptions {
   width: number;
@@ -16,13 +17,7 @@ export interface FifoOptions {
  * Synchronous FIFO with ready/valid on both sides (Chisel `Queue`). A transfer happens on a
  * side in a cycle where valid and ready are both 1. `count` is the occupancy.
  */
-export class Fifo extends Module {
-  readonly in_valid: Bits;
-  readonly in_ready: Bits;
-  readonly in_data: Bits;
-  readonly out_valid: Bits;
-  readonly out_ready: Bits;
-  readonly out_data: Bits;
+export class Fifo extends StreamStage {
   readonly count: Bits;
   private readonly entries: Bits[];
   private readonly head: Bits;
@@ -31,17 +26,11 @@ export class Fifo extends Module {
   private readonly depth: number;
 
   constructor(parent: Module | null, name: string, options: FifoOptions) {
-    super(parent, name);
+    super(parent, name, options.width);
     const { width, depth } = options;
     if (!Number.isInteger(depth) || depth < 1 || depth > 1 << 16) throw new DesignError(`${this.path}: depth ${depth} is not 1..65536`);
     const ptrWidth = Math.max(1, Math.ceil(Math.log2(depth)));
     const countWidth = Math.ceil(Math.log2(depth + 1));
-    this.in_valid = this.input("in_valid", 1);
-    this.in_ready = this.output("in_ready", 1);
-    this.in_data = this.input("in_data", width);
-    this.out_valid = this.output("out_valid", 1);
-    this.out_ready = this.input("out_ready", 1);
-    this.out_data = this.output("out_data", width);
     this.count = this.output("count", countWidth);
     this.entries = Array.from({ length: depth }, (_, i) => this.reg(`entry[${i}]`, width));
     this.head = this.reg("head", ptrWidth);

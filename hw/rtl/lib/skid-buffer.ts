@@ -1,31 +1,20 @@
-import { Module } from "../module.ts";
+import type { Module } from "../module.ts";
 import type { Bits } from "../signal.ts";
+import { StreamStage } from "./stream-stage.ts";
 
 /**
  * Skid buffer: a ready/valid register slice that breaks the combinational ready path. Its
  * `in_ready` comes from a register, and the extra (skid) entry catches the beat that arrives
  * in the cycle the consumer stalls. Full throughput when the consumer is always ready.
  */
-export class SkidBuffer extends Module {
-  readonly in_valid: Bits;
-  readonly in_ready: Bits;
-  readonly in_data: Bits;
-  readonly out_valid: Bits;
-  readonly out_ready: Bits;
-  readonly out_data: Bits;
+export class SkidBuffer extends StreamStage {
   private readonly mainValid: Bits;
   private readonly mainData: Bits;
   private readonly skidValid: Bits;
   private readonly skidData: Bits;
 
   constructor(parent: Module | null, name: string, width: number) {
-    super(parent, name);
-    this.in_valid = this.input("in_valid", 1);
-    this.in_ready = this.output("in_ready", 1);
-    this.in_data = this.input("in_data", width);
-    this.out_valid = this.output("out_valid", 1);
-    this.out_ready = this.input("out_ready", 1);
-    this.out_data = this.output("out_data", width);
+    super(parent, name, width);
     this.mainValid = this.reg("main_valid", 1);
     this.mainData = this.reg("main_data", width);
     this.skidValid = this.reg("skid_valid", 1);
