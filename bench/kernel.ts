@@ -8,7 +8,7 @@
  * Options: --cycles N (default 200000), --verilator, --seed S.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,26 +62,47 @@ export function runK3(cycles: number, dir: string): KernelResult {
   return r;
 }
 
-/**
- * Builds (once, cached in out/verilator-k1) and runs the Verilog K1 with Verilator;
- * undefined when verilator is not installed.
- */
-export function runVerilatorK1(cycles: number): KernelResult | undefined {
+const designs = join(dirname(fileURLToPath(import.meta.url)), "designs");
+
+/** Builds the Verilog K1 with Verilator -O3 once (cached in out/<dir>) and returns the binary. */
+function verilatorBuild(dir: string, main: string, extra: string[]): string {
+  const obj = join(designs, "..", "..", "out", dir);
+  if (!existsSync(join(obj, "Vtop"))) {
+    execFileSync(
+      "verilator",
+      ["--cc", "--exe", "--build", "-O3", "--x-assign", "fast", "-Wno-fatal", ...extra, "--top-module", "top", "-Mdir", obj, "-CFLAGS", "-O2",
+        join(designs, "counters.v"), join(designs, main)],
+      { stdio: "ignore" },
+    );
+  }
+  return join(obj, "Vtop");
+}
+
+function hasVerilator(): boolean {
   try {
     execFileSync("verilator", ["--version"], { stdio: "ignore" });
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
-  const designs = join(dirname(fileURLToPath(import.meta.url)), "designs");
-  const obj = join(designs, "..", "..", "out", "verilator-k1");
-  if (!existsSync(join(obj, "Vtop"))) execFileSync(
-    "verilator",
-    ["--cc", "--exe", "--build", "-O3", "--x-assign", "fast", "-Wno-fatal", "--top-module", "top", "-Mdir", obj, "-CFLAGS", "-O2",
-      join(designs, "counters.v"), join(designs, "counters_main.cpp")],
-    { stdio: "ignore" },
-  );
-  const out = execFileSync(join(obj, "Vtop"), [String(cycles * 5)], { encoding: "utf8" });
+}
+
+/** K1 with Verilator; undefined when verilator is not installed. */
+export function runVerilatorK1(cycles: number): KernelResult | undefined {
+  if (!hasVerilator()) return undefined;
+  const out = execFileSync(verilatorBuild("verilator-k1", "counters_main.cpp", []), [String(cycles * 5)], { encoding: "utf8" });
   return JSON.parse(out.trim()) as KernelResult;
+}
+
+/** K3 with Verilator (`--trace`, every signal to a VCD in `dir`); undefined without verilator. */
+export function runVerilatorK3(cycles: number, dir: string): KernelResult | undefined {
+  if (!hasVerilator()) return undefined;
+  const file = join(dir, "k3-verilator.vcd");
+  const out = execFileSync(verilatorBuild("verilator-k3", "counters_trace_main.cpp", ["--trace"]), [String(cycles), file], { encoding: "utf8" });
+  const r = JSON.parse(out.trim()) as KernelResult;
+  r["vcdBytes"] = statSync(file).size;
+  rmSync(file, { force: true });
+  return r;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -94,16 +115,20 @@ export async function main(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tsrtl-bench-"));
   mkdirSync(dir, { recursive: true });
   const results: KernelResult[] = [runK1(cycles), runK2(cycles, seed), runK3(Math.floor(cycles / 2), dir)];
+  rmSync(join(dir, "k3.vcd"), { force: true });
   for (const r of results) console.log(JSON.stringify(r));
   const k1 = results[0]!;
   const k3 = results[2]!;
   console.log(JSON.stringify({ name: "K3/K1", ratio: +(k3.cyclesPerSecond / k1.cyclesPerSecond).toFixed(3) }));
   if (args.includes("--verilator")) {
     const v = runVerilatorK1(cycles);
-    if (v === undefined) console.log(JSON.stringify({ name: "K1-verilator", error: "verilator not installed" }));
+    const v3 = runVerilatorK3(Math.floor(cycles / 2), dir);
+    if (v === undefined || v3 === undefined) console.log(JSON.stringify({ name: "K1-verilator", error: "verilator not installed" }));
     else {
       console.log(JSON.stringify(v));
+      console.log(JSON.stringify(v3));
       console.log(JSON.stringify({ name: "K1/verilator", ratio: +(k1.cyclesPerSecond / v.cyclesPerSecond).toFixed(3) }));
+      console.log(JSON.stringify({ name: "K3-verilator/K1-verilator", ratio: +(v3.cyclesPerSecond / v.cyclesPerSecond).toFixed(3) }));
     }
   }
 }

@@ -196,7 +196,15 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
   out.push(body.slice(pos));
   if (closeAt.has(tokens.length)) out.push(closeAt.get(tokens.length)!);
 
-  const slotLoads = tables.map((_, k) => `const __s${k} = __S${k}[__i];`).join(" ");
+  // Slots that step evenly across the batch (registers of identical instances are allocated
+  // together) are computed, not loaded from a table.
+  const slotLoads = tables
+    .map((t, k) => {
+      const step = t.length > 1 ? t[1]! - t[0]! : 0;
+      const affine = t.every((v, i) => v === t[0]! + i * step);
+      return affine ? `const __s${k} = ${t[0]} + __i * ${step};` : `const __s${k} = __S${k}[__i];`;
+    })
+    .join(" ");
   const header = [
     ...tables.map((_, k) => `const __S${k} = __tables[${k}];`),
     ...masks.map((_, k) => `const __K${k} = __masks[${k}];`),

@@ -16,7 +16,8 @@ export class Counter extends Module {
     this.seq(this.tick);
   }
 
+  /** `en` is one bit, so adding it is the enable; branch-free, like the adder it describes. */
   private tick(): void {
-    if (this.en.value === 1) this.value.next = this.value.value + 1;
+    this.value.next = this.value.value + this.en.value;
   }
 }
