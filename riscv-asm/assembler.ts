@@ -7,12 +7,12 @@ import { Cursor, CH_COLON, isDigit } from "./cursor.ts";
 import { AsmError, MAX_ERRORS, type Diagnostic, type SourceLocation } from "./diagnostics.ts";
 import { evaluate, type Expr, type ExprEnv, type Value } from "./expr.ts";
 import { encodeOperands, type OperandHost, type PendingFixup } from "./operands.ts";
-import { INSNS_BY_NAME, type InsnSpec } from "./isa/index.ts";
+import type { InsnSpec } from "./isa/index.ts";
+import { findMnemonic } from "./mnemonics.ts";
 import { Section, type Fixup, type SectionFlags } from "./section.ts";
 import { Sym, SymbolTable } from "./symbols.ts";
 import { StatementSplitter, type Statement } from "./source.ts";
 import { DIRECTIVES, MAX_FILL } from "./directives.ts";
-import { PSEUDOS } from "./pseudo.ts";
 import { MacroProcessor } from "./macros.ts";
 
 export interface AssemblerOptions {
@@ -426,31 +426,29 @@ export class Assembler implements OperandHost {
     this.instruction(name, c, nameAt);
   }
 
-  private instruction(name: string, c: Cursor, nameAt: number): void {
-    let forms = INSNS_BY_NAME.get(name);
-    let pseudo = PSEUDOS.get(name);
-    if (forms === undefined && pseudo === undefined) {
-      const lower = name.toLowerCase();
-      forms = INSNS_BY_NAME.get(lower);
-      pseudo = PSEUDOS.get(lower);
-      if (forms === undefined && pseudo === undefined) throw new AsmError(`unknown instruction '${name}'`, nameAt);
-      name = lower;
-    }
+  private instruction(written: string, c: Cursor, nameAt: number): void {
+    const m = findMnemonic(written);
+    if (m === undefined) throw new AsmError(`unknown instruction '${written}'`, nameAt);
+    const { name, forms, pseudo } = m;
     const start = c.pos;
     this.bestError = undefined;
-    if (pseudo !== undefined && PSEUDO_FIRST.has(name)) forms = undefined;
     if (forms !== undefined) {
-      // forms written with this many operands first: no exceptions in the common case
-      const n = countOperands(c);
-      let counted = false;
-      for (let i = 0; i < forms.length; i++) {
-        const f = forms[i]!;
-        if (n < f.minOperands || n > f.maxOperands) continue;
-        counted = true;
-        if (this.tryForm(f, c, start, name)) return;
+      if (forms.length === 1 && pseudo === undefined) {
+        // the only way to write it: no need to count operands first
+        if (this.tryForm(forms[0]!, c, start, name)) return;
+      } else {
+        // forms written with this many operands first: no exceptions in the common case
+        const n = countOperands(c);
+        let counted = false;
+        for (let i = 0; i < forms.length; i++) {
+          const f = forms[i]!;
+          if (n < f.minOperands || n > f.maxOperands) continue;
+          counted = true;
+          if (this.tryForm(f, c, start, name)) return;
+        }
+        // nothing has this operand count: let each form explain what it expected
+        if (!counted && pseudo === undefined) for (let i = 0; i < forms.length; i++) if (this.tryForm(forms[i]!, c, start, name)) return;
       }
-      // nothing has this operand count: let each form explain what it expected
-      if (!counted && pseudo === undefined) for (let i = 0; i < forms.length; i++) if (this.tryForm(forms[i]!, c, start, name)) return;
     }
     if (pseudo !== undefined) {
       c.pos = start;
@@ -477,7 +475,7 @@ export class Assembler implements OperandHost {
   private tryForm(f: InsnSpec, c: Cursor, start: number, name: string): boolean {
     c.pos = start;
     const pending = this.pending;
-    pending.length = 0;
+    if (pending.length !== 0) pending.length = 0; // (setting length is a call even when it is already 0)
     try {
       const w = encodeOperands(f, c, this, pending);
       this.emitInsn(w, pending, name);
@@ -563,9 +561,6 @@ export function writePadding(d: Uint8Array, at: number, pad: number, code: boole
     d[p + 3] = 0;
   }
 }
-
-/** Pseudo-instructions that handle every operand value themselves (tried before the table). */
-const PSEUDO_FIRST: ReadonlySet<string> = new Set(["li"]);
 
 /** Number of top-level comma-separated operands from the cursor to the end of the statement. */
 function countOperands(c: Cursor): number {

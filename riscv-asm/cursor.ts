@@ -101,25 +101,32 @@ export class Cursor {
   splitArgs(): { text: string; start: number }[] {
     const out: { text: string; start: number }[] = [];
     const t = this.text;
-    let depth = 0;
     let start = this.pos;
-    let p = this.pos;
-    while (p < this.end) {
-      const c = t.charCodeAt(p);
-      if (c === CH_QUOTE) {
-        p++;
-        while (p < this.end && t.charCodeAt(p) !== CH_QUOTE) p += t.charCodeAt(p) === CH_BACKSLASH ? 2 : 1;
-      } else if (c === CH_LPAREN) depth++;
-      else if (c === CH_RPAREN) depth--;
-      else if (c === CH_COMMA && depth === 0) {
-        out.push({ text: t.slice(start, p), start });
-        start = p + 1;
-      }
-      p++;
+    for (;;) {
+      const comma = argEnd(t, start, this.end);
+      if (comma >= this.end) break;
+      out.push({ text: t.slice(start, comma), start });
+      start = comma + 1;
     }
     const last = t.slice(start, this.end);
     if (out.length > 0 || last.trim() !== "") out.push({ text: last, start });
     this.pos = this.end;
     return out;
   }
+}
+
+/** The end of the argument starting at `p`: the next comma outside parentheses and quotes, or `end`. */
+export function argEnd(t: string, p: number, end: number): number {
+  let depth = 0;
+  while (p < end) {
+    const c = t.charCodeAt(p);
+    if (c === CH_QUOTE) {
+      p++;
+      while (p < end && t.charCodeAt(p) !== CH_QUOTE) p += t.charCodeAt(p) === CH_BACKSLASH ? 2 : 1;
+    } else if (c === CH_LPAREN) depth++;
+    else if (c === CH_RPAREN) depth--;
+    else if (c === CH_COMMA && depth === 0) return p;
+    p++;
+  }
+  return end;
 }

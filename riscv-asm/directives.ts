@@ -1,6 +1,6 @@
 /** Assembler directives: one handler per name, looked up in a Map. */
 import type { Assembler } from "./assembler.ts";
-import { Cursor, CH_COMMA, CH_QUOTE } from "./cursor.ts";
+import { Cursor, argEnd, CH_COMMA, CH_QUOTE } from "./cursor.ts";
 import { AsmError } from "./diagnostics.ts";
 import { parseExpr } from "./expr.ts";
 import type { Section, SectionFlags } from "./section.ts";
@@ -166,34 +166,47 @@ d.set(".equiv", setDirective);
 
 function data(bytes: number): Directive {
   return (asm, c, name) => {
-    const sec = asm.cur;
     if (c.atEnd()) return;
-    for (const arg of c.splitArgs()) {
-      const ac = new Cursor(c.text, 0, arg.start, arg.start + arg.text.length);
-      ac.skipSpaces();
-      const at = ac.pos;
-      if (bytes === 8 && sec.type !== "nobits" && writeBigLiteral(sec, arg.text)) continue;
-      const e = parseExpr(ac, asm.env);
-      if (!ac.atEnd()) ac.fail(`${name}: unexpected${ac.describeHere().replace(", found", "")} after the expression`);
-      if (sec.type === "nobits") {
-        const v = asm.tryConstant(e);
-        if (v !== 0) ac.fail(`${name}: non-zero data in ${sec.name} (a section with no contents)`, at);
-        sec.reserve(bytes);
-        continue;
-      }
-      if (sec.flags.exec) sec.markMapping("$d");
-      const v = asm.tryConstant(e);
-      if (v !== undefined) {
-        const warning = dataRangeMessage(v, bytes, name);
-        if (warning !== undefined) asm.warn(warning, at);
-        sec.emitValue(v, bytes);
-      } else {
-        const bound = asm.bindDot(e);
-        const off = sec.reserve(bytes);
-        asm.dataFixup(off, bytes, bound, at, name);
-      }
+    // each top-level argument parsed on its own, without building a list of them first
+    // (this runs for every data line)
+    const t = c.text;
+    let start = c.pos;
+    for (;;) {
+      const end = argEnd(t, start, c.end);
+      dataArg(asm, new Cursor(t, 0, start, end), bytes, name);
+      if (end >= c.end) break;
+      start = end + 1;
     }
+    c.pos = c.end;
   };
+}
+
+/** One argument of a data directive: the whole of `ac`. */
+function dataArg(asm: Assembler, ac: Cursor, bytes: number, name: string): void {
+  const sec = asm.cur;
+  const start = ac.pos;
+  ac.skipSpaces();
+  const at = ac.pos;
+  if (bytes === 8 && sec.type !== "nobits" && writeBigLiteral(sec, ac.text.slice(start, ac.end))) return;
+  const e = parseExpr(ac, asm.env);
+  if (!ac.atEnd()) ac.fail(`${name}: unexpected${ac.describeHere().replace(", found", "")} after the expression`);
+  if (sec.type === "nobits") {
+    const v = asm.tryConstant(e);
+    if (v !== 0) ac.fail(`${name}: non-zero data in ${sec.name} (a section with no contents)`, at);
+    sec.reserve(bytes);
+    return;
+  }
+  if (sec.flags.exec) sec.markMapping("$d");
+  const v = asm.tryConstant(e);
+  if (v !== undefined) {
+    const warning = dataRangeMessage(v, bytes, name);
+    if (warning !== undefined) asm.warn(warning, at);
+    sec.emitValue(v, bytes);
+  } else {
+    const bound = asm.bindDot(e);
+    const off = sec.reserve(bytes);
+    asm.dataFixup(off, bytes, bound, at, name);
+  }
 }
 
 /** `.dword`/`.8byte` of an integer literal beyond 2^53: written exactly (true when handled). */

@@ -9,35 +9,10 @@ import type { Program, ProgramSection } from "./program.ts";
 /** The architecture string recorded in .riscv.attributes (objdump uses it to pick the decoder). */
 export const ARCH_STRING = "rv32i2p1_m2p0_a2p1_zicsr2p0_zifencei2p0_zve32x1p0_zvl32b1p0";
 
-class StrTab {
-  private readonly parts: Uint8Array[] = [new Uint8Array(1)];
-  private size = 1;
-  private readonly seen = new Map<string, number>();
-  add(s: string): number {
-    if (s === "") return 0;
-    const hit = this.seen.get(s);
-    if (hit !== undefined) return hit;
-    const b = new TextEncoder().encode(s + "\0");
-    const at = this.size;
-    this.parts.push(b);
-    this.size += b.length;
-    this.seen.set(s, at);
-    return at;
-  }
-  bytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let p = 0;
-    for (const b of this.parts) {
-      out.set(b, p);
-      p += b.length;
-    }
-    return out;
-  }
-}
-
 class Buf {
   private data = new Uint8Array(4096);
   size = 0;
+  /** Makes room for n more bytes (doubling, so appending stays linear). */
   private ensure(n: number): void {
     if (this.size + n <= this.data.length) return;
     let cap = this.data.length * 2;
@@ -51,17 +26,45 @@ class Buf {
     this.data[this.size++] = v;
   }
   u16(v: number): void {
-    this.u8(v & 0xff);
-    this.u8((v >>> 8) & 0xff);
+    this.ensure(2);
+    const d = this.data;
+    const p = this.size;
+    d[p] = v;
+    d[p + 1] = v >>> 8;
+    this.size = p + 2;
   }
   u32(v: number): void {
-    this.u16(v & 0xffff);
-    this.u16((v >>> 16) & 0xffff);
+    this.ensure(4);
+    const d = this.data;
+    const p = this.size;
+    d[p] = v;
+    d[p + 1] = v >>> 8;
+    d[p + 2] = v >>> 16;
+    d[p + 3] = v >>> 24;
+    this.size = p + 4;
   }
   bytes(b: Uint8Array): void {
     this.ensure(b.length);
     this.data.set(b, this.size);
     this.size += b.length;
+  }
+  /** A NUL-terminated UTF-8 string. */
+  cString(s: string): void {
+    const n = s.length;
+    this.ensure(n + 1);
+    const d = this.data;
+    let p = this.size;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        // rare (symbol names are ASCII): let the encoder handle the whole string
+        this.bytes(ENCODER.encode(s + "\0"));
+        return;
+      }
+      d[p++] = c;
+    }
+    d[p++] = 0;
+    this.size = p;
   }
   alignTo(a: number): void {
     while (this.size % a !== 0) this.u8(0);
@@ -71,10 +74,32 @@ class Buf {
   }
 }
 
+const ENCODER = new TextEncoder();
+
+class StrTab {
+  private readonly buf = new Buf();
+  private readonly seen = new Map<string, number>();
+  constructor() {
+    this.buf.u8(0);
+  }
+  add(s: string): number {
+    if (s === "") return 0;
+    const hit = this.seen.get(s);
+    if (hit !== undefined) return hit;
+    const at = this.buf.size;
+    this.buf.cString(s);
+    this.seen.set(s, at);
+    return at;
+  }
+  bytes(): Uint8Array {
+    return this.buf.result();
+  }
+}
+
 function attributes(): Uint8Array {
-  const arch = new TextEncoder().encode(ARCH_STRING + "\0");
+  const arch = ENCODER.encode(ARCH_STRING + "\0");
   const fileSub = 1 + 4 + 1 + arch.length; // tag, size, Tag_RISCV_arch(5), string
-  const vendor = new TextEncoder().encode("riscv\0");
+  const vendor = ENCODER.encode("riscv\0");
   const total = 4 + vendor.length + fileSub;
   const b = new Buf();
   b.u8(0x41);

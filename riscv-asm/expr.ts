@@ -4,7 +4,7 @@
  *
  * GNU precedence, highest first: unary (- ~ ! +); * / % << >>; | & ^ !; + - == != <> < > <= >=; && ||.
  */
-import { Cursor, isDigit, isIdentChar, CH_LPAREN, CH_RPAREN, CH_APOS, CH_BACKSLASH } from "./cursor.ts";
+import { Cursor, isDigit, isIdentChar, isIdentStart, CH_LPAREN, CH_RPAREN, CH_APOS, CH_BACKSLASH, CH_DOT } from "./cursor.ts";
 import { AsmError } from "./diagnostics.ts";
 
 export type Expr =
@@ -97,7 +97,28 @@ function digitValue(c: number): number {
 
 /** Parses one expression at the cursor. Stops before ',' ')' or anything it cannot use. */
 export function parseExpr<S extends SymbolLike>(c: Cursor, env: ExprEnv<S>): Expr {
-  return fastNumber(c) ?? parseLevel(c, env, 4);
+  return fastNumber(c) ?? fastSymbol(c) ?? parseLevel(c, env, 4);
+}
+
+/** Fast path: a lone symbol name (not `.`) followed by ',' ')' '(' or the end, as the full parser would read it. */
+function fastSymbol(c: Cursor): Expr | undefined {
+  const t = c.text;
+  const end = c.end;
+  let p = c.pos;
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  const start = p;
+  if (p >= end || !isIdentStart(t.charCodeAt(p))) return undefined;
+  p++;
+  while (p < end && isIdentChar(t.charCodeAt(p))) p++;
+  const nameEnd = p;
+  if (nameEnd - start === 1 && t.charCodeAt(start) === CH_DOT) return undefined;
+  while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
+  if (p < end) {
+    const ch = t.charCodeAt(p);
+    if (ch !== 44 && ch !== 41 && ch !== 40) return undefined;
+  }
+  c.pos = p;
+  return { k: "sym", name: t.slice(start, nameEnd), at: c.base + start };
 }
 
 /** Fast path: a plain decimal or 0x literal (optionally negative) followed by ',' ')' '(' or the end. */

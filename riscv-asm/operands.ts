@@ -142,8 +142,9 @@ function scanInt(c: Cursor): number | undefined {
 export function operandExpr(c: Cursor, host: OperandHost): Expr {
   c.skipSpaces();
   const at = c.pos;
-  const id = c.ident();
-  if (id !== "" && (X_REGS.has(id) || V_REGS.has(id))) {
+  const key = packedName(c);
+  if (key >= 0 && (X_PACKED.has(key) || V_PACKED.has(key))) {
+    const id = c.text.slice(at, c.pos);
     c.pos = at;
     c.fail(`expected an expression, found register '${id}'`);
   }
@@ -234,6 +235,13 @@ function fenceSet(c: Cursor, insn: string): number {
   return v;
 }
 
+/** The optional vtype fields after the SEW, in the order they may be written: what each is, and its bits for a name. */
+const VTYPE_FIELDS: readonly (readonly [string, (s: string) => number | undefined])[] = [
+  ["LMUL (m1, m2, m4, m8, mf2, mf4, mf8)", (s) => VTYPE_LMUL[s]],
+  ["tail policy (ta, tu)", (s) => (s === "ta" ? 0x40 : s === "tu" ? 0 : undefined)],
+  ["mask policy (ma, mu)", (s) => (s === "ma" ? 0x80 : s === "mu" ? 0 : undefined)],
+];
+
 function vtype(c: Cursor, host: OperandHost, insn: string, bits: number): number {
   c.skipSpaces();
   const at = c.pos;
@@ -246,11 +254,7 @@ function vtype(c: Cursor, host: OperandHost, insn: string, bits: number): number
     return v;
   }
   let v = sew << 3;
-  const fields: [string, (s: string) => number | undefined][] = [
-    ["LMUL (m1, m2, m4, m8, mf2, mf4, mf8)", (s) => VTYPE_LMUL[s]],
-    ["tail policy (ta, tu)", (s) => (s === "ta" ? 0x40 : s === "tu" ? 0 : undefined)],
-    ["mask policy (ma, mu)", (s) => (s === "ma" ? 0x80 : s === "mu" ? 0 : undefined)],
-  ];
+  const fields = VTYPE_FIELDS;
   let i = 0;
   while (i < fields.length) {
     const save = c.pos;

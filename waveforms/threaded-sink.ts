@@ -5,7 +5,8 @@
  * waiting for the disk, `write` blocks (Atomics.wait) until one frees: memory stays bounded.
  * The bytes and their order are exactly those of FileSink.
  */
-import { closeSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { VcdSink } from "./vcd-sink.ts";
 
@@ -61,6 +62,7 @@ export class ThreadedFileSink implements VcdSink {
   private closed = false;
 
   constructor(private readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
     closeSync(openSync(path, "w")); // fail here, with the path, if the file cannot be created
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,

@@ -1,5 +1,6 @@
 // Byte sinks for VcdWriter: where the encoded VCD text goes.
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 
 /**
  * Receives VCD bytes. `bytes` is the writer's reusable buffer: a sink that keeps the data must
@@ -15,6 +16,7 @@ export class FileSink implements VcdSink {
   private fd: number;
 
   constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, "w");
   }
 

@@ -12,7 +12,7 @@
  * them, and results do not depend on block order). A router with empty buffers, no credits in
  * flight and no arriving flit returns after reading its ten input words.
  */
-import { Module, SimulationError, type Bits } from "../rtl/index.ts";
+import { Module, SimulationError, type Bits, type BitsVec } from "../rtl/index.ts";
 import {
   COORD_MASK,
   DX_SHIFT,
@@ -30,6 +30,62 @@ import {
   VNET_SHIFT,
 } from "./flit.ts";
 import { checkRouterParams, firstFrom, type RouterParams } from "./params.ts";
+import {
+  ACTIVE,
+  FS,
+  IDLE,
+  O_OCC,
+  O_OWNER,
+  O_TAIL,
+  OS,
+  S_CT,
+  S_CTL,
+  S_DATA,
+  S_IT,
+  S_READY,
+  S_SRC,
+  S_TICKET,
+  V_COUNT,
+  V_FLOW,
+  V_GRANT,
+  V_HEAD,
+  V_HEADGONE,
+  V_NEED,
+  V_OUT0,
+  V_OUT1,
+  V_OVC0,
+  V_OVC1,
+  V_SAOUT,
+  V_SAPEND,
+  V_SATIME,
+  V_STATE,
+  V_TICKET,
+  V_TIME,
+  VA,
+  VA_PEND,
+  VS,
+  X_CT,
+  X_CTL,
+  X_DATA,
+  X_IT,
+  X_SRC,
+  X_T,
+  XS,
+  P_CQCOUNT,
+  P_CQHEAD,
+  P_CRSEND,
+  P_FREE,
+  P_OCC,
+  P_SAA,
+  P_SAG,
+  P_SAINREQ,
+  P_SALABEL,
+  P_SAREQ,
+  P_SARR,
+  P_TICKET,
+  P_VAREQN,
+  PS,
+} from "./router-layout.ts";
 
 export const PORT_E = 0;
 export const PORT_W = 1;
@@ -38,12 +94,6 @@ export const PORT_N = 3;
 export const PORT_L = 4;
 export const NPORTS = 5;
 export const PORT_NAMES = ["e", "w", "s", "n", "l"] as const;
-
-/** Input-VC states. */
-const IDLE = 0;
-const VA = 1; // waiting for (or in) VC allocation from cycle vcTime on
-const VA_PEND = 2; // VA granted, takes effect at vcTime (vaDelay > 1)
-const ACTIVE = 3; // output VC(s) held; switch allocation from cycle vcTime on
 
 /** The five flit words of one link direction. */
 export interface LinkOut {
@@ -69,8 +119,13 @@ export class Router extends Module {
   readonly crOut: Bits[] = [];
   private readonly oregs: LinkOut[] = [];
   private readonly crRegs: Bits[] = [];
+  /**
+   * All input words in one vector (port p: flit words 5p..5p+4 in LinkOut order, credit
+   * 25 + p): ten reads a cycle go straight to the value store through one slot table.
+   */
+  private readonly inVec: BitsVec;
 
-  // ---- register file (see header) ----
+  // ---- register file (see header; record layouts in router-layout.ts) ----
   private readonly V: number;
   private readonly B: number;
   private t = 0;
@@ -91,71 +146,29 @@ export class Router extends Module {
   private readonly RD: number;
   /** Output registers holding a non-zero next value (bit p: flit port p, bit 8+p: credit port p). */
   private dirty = 0;
-  private readonly bufCtl: Uint32Array;
-  private readonly bufSrc: Uint32Array;
-  private readonly bufData: Uint32Array;
-  private readonly bufCt: Uint32Array;
-  private readonly bufIt: Uint32Array;
-  private readonly bufReady: Int32Array;
-  private readonly bufTicket: Int32Array;
-  private readonly bufHead: Uint8Array;
-  private readonly bufCount: Uint8Array;
-  /** Per input port: VCs with a non-empty buffer. */
-  private readonly occMask: Int32Array;
-  private readonly vcState: Uint8Array;
-  private readonly vcTime: Int32Array;
-  private readonly vcOut0: Int8Array;
-  private readonly vcOut1: Int8Array;
-  private readonly vcOvc0: Int8Array;
-  private readonly vcOvc1: Int8Array;
-  /** Outputs the front flit still has to go to (bit 0: out0, bit 1: out1). */
-  private readonly vcNeed: Uint8Array;
-  private readonly vcGrant: Int8Array;
-  private readonly vcSaPend: Uint8Array;
-  private readonly vcSaOut: Int8Array;
-  private readonly vcSaTime: Int32Array;
-  /** Flow of the packet at the VC (source, destination, vnet) and its arrival ticket. */
-  private readonly vcFlow: Int32Array;
-  private readonly vcTicket: Int32Array;
-  /** 1 once the packet's head flit has left (later packets of the same flow may then allocate). */
-  private readonly vcHeadGone: Uint8Array;
-  private readonly ticket: Int32Array;
-  // output VC state (downstream buffer state)
-  private readonly ovcOwner: Int16Array;
-  private readonly ovcOcc: Uint8Array;
-  private readonly ovcTail: Uint8Array;
-  private readonly freeMask: Int32Array;
-  // credits in flight: ring per output port
+  /** Buffer slots, FS words each (router-layout.ts S_*). */
+  private readonly flits: Int32Array;
+  /** Input-VC records, VS words each (V_*). */
+  private readonly vcs: Int32Array;
+  /** Port records, PS words each (P_*): the small per-port state in one array. */
+  private readonly pt: Int32Array;
+  /** Output-VC records, OS words each (O_*). */
+  private readonly ovc: Int32Array;
+  /** Credits in flight: a ring of cqN (cycle applied, VC) pairs per output port. */
   private readonly cqN: number;
-  private readonly cqT: Int32Array;
-  private readonly cqV: Int8Array;
-  private readonly cqHead: Int32Array;
-  private readonly cqCount: Int32Array;
-  // crossbar pipeline: slot per output port and cycle (time-tagged)
+  private readonly cq: Int32Array;
+  /** Crossbar pipeline: record per output port and cycle modulo xq (X_*). */
   private readonly xq: number;
-  private readonly xbT: Int32Array;
-  private readonly xbCtl: Uint32Array;
-  private readonly xbSrc: Uint32Array;
-  private readonly xbData: Uint32Array;
-  private readonly xbCt: Uint32Array;
-  private readonly xbIt: Uint32Array;
+  private readonly xb: Int32Array;
   // allocators
   private readonly vaG: Int16Array;
   private readonly vaA: Int16Array;
   private readonly vaReq: Int16Array;
   private readonly vaReqVm: Int32Array;
-  private readonly vaReqN: Int32Array;
   private readonly vaInMatch: Int8Array;
   private readonly vaGrants: Int16Array;
-  private readonly saG: Int8Array;
-  private readonly saA: Int8Array;
-  private readonly saRr: Int8Array;
-  private readonly saReqMask: Int32Array;
-  private readonly saInReq: Int32Array;
-  private readonly saLabel: Int8Array;
   private readonly saGrants: Int8Array;
   private readonly vnetMask: Int32Array;
-  private readonly crSend: Int32Array;
   private readonly islipVa: boolean;
   private readonly islipSa: boolean;
   /** First protocol violation seen (buffer overflow, credit underflow), or "". */
@@ -208,61 +221,22 @@ export class Router extends Module {
       this.crOut.push(co);
       this.crRegs.push(cr);
     }
+    this.inVec = this.vec([...this.inp.flatMap((l) => [l.ctl, l.src, l.data, l.ct, l.it]), ...this.crIn]);
     const NI = NPORTS * V;
-    this.bufCtl = new Uint32Array(NI * B);
-    this.bufSrc = new Uint32Array(NI * B);
-    this.bufData = new Uint32Array(NI * B);
-    this.bufCt = new Uint32Array(NI * B);
-    this.bufIt = new Uint32Array(NI * B);
-    this.bufReady = new Int32Array(NI * B);
-    this.bufTicket = new Int32Array(NI * B);
-    this.bufHead = new Uint8Array(NI);
-    this.bufCount = new Uint8Array(NI);
-    this.occMask = new Int32Array(NPORTS);
-    this.vcState = new Uint8Array(NI);
-    this.vcTime = new Int32Array(NI);
-    this.vcOut0 = new Int8Array(NI);
-    this.vcOut1 = new Int8Array(NI);
-    this.vcOvc0 = new Int8Array(NI);
-    this.vcOvc1 = new Int8Array(NI);
-    this.vcNeed = new Uint8Array(NI);
-    this.vcGrant = new Int8Array(NI);
-    this.vcSaPend = new Uint8Array(NI);
-    this.vcSaOut = new Int8Array(NI);
-    this.vcSaTime = new Int32Array(NI);
-    this.vcFlow = new Int32Array(NI);
-    this.vcTicket = new Int32Array(NI);
-    this.vcHeadGone = new Uint8Array(NI);
-    this.ticket = new Int32Array(NPORTS);
-    this.ovcOwner = new Int16Array(NI);
-    this.ovcOcc = new Uint8Array(NI);
-    this.ovcTail = new Uint8Array(NI);
-    this.freeMask = new Int32Array(NPORTS);
+    this.flits = new Int32Array(NI * B * FS);
+    this.vcs = new Int32Array(NI * VS);
+    this.pt = new Int32Array(NPORTS * PS);
+    this.ovc = new Int32Array(NI * OS);
     this.cqN = params.linkLatency + params.creditDelay + 2;
-    this.cqT = new Int32Array(NPORTS * this.cqN);
-    this.cqV = new Int8Array(NPORTS * this.cqN);
-    this.cqHead = new Int32Array(NPORTS);
-    this.cqCount = new Int32Array(NPORTS);
+    this.cq = new Int32Array(NPORTS * this.cqN * 2);
     this.xq = params.stDelay + params.saDelay + 1;
-    this.xbT = new Int32Array(NPORTS * this.xq);
-    this.xbCtl = new Uint32Array(NPORTS * this.xq);
-    this.xbSrc = new Uint32Array(NPORTS * this.xq);
-    this.xbData = new Uint32Array(NPORTS * this.xq);
-    this.xbCt = new Uint32Array(NPORTS * this.xq);
-    this.xbIt = new Uint32Array(NPORTS * this.xq);
+    this.xb = new Int32Array(NPORTS * this.xq * XS);
     this.vaG = new Int16Array(NI);
     this.vaA = new Int16Array(NI);
     this.vaReq = new Int16Array(NPORTS * NI);
     this.vaReqVm = new Int32Array(NPORTS * NI);
-    this.vaReqN = new Int32Array(NPORTS);
     this.vaInMatch = new Int8Array(NI);
     this.vaGrants = new Int16Array(V);
-    this.saG = new Int8Array(NPORTS);
-    this.saA = new Int8Array(NPORTS);
-    this.saRr = new Int8Array(NPORTS);
-    this.saReqMask = new Int32Array(NPORTS);
-    this.saInReq = new Int32Array(NPORTS);
-    this.saLabel = new Int8Array(NPORTS * NPORTS);
     this.saGrants = new Int8Array(NPORTS);
     this.vnetMask = new Int32Array(params.vnets);
     const per = V / params.vnets;
@@ -270,7 +244,6 @@ export class Router extends Module {
       const m = per === 32 ? -1 : ((1 << per) - 1) | 0;
       this.vnetMask[k] = per === 32 ? -1 : (m << (k * per)) | 0;
     }
-    this.crSend = new Int32Array(NPORTS);
     this.L = params.linkLatency;
     this.CD = params.creditDelay;
     this.RD = params.routingDelay;
@@ -288,25 +261,20 @@ export class Router extends Module {
     this.nVa = 0;
     this.nXb = 0;
     this.crMask = 0;
-    this.bufHead.fill(0);
-    this.bufCount.fill(0);
-    this.occMask.fill(0);
-    this.vcState.fill(IDLE);
-    this.vcSaPend.fill(0);
-    this.ticket.fill(0);
-    this.ovcOwner.fill(-1);
-    this.ovcOcc.fill(0);
-    this.ovcTail.fill(0);
+    // every VC IDLE, no switch grant pending, empty ring buffers
+    this.vcs.fill(0);
+    // occupancy, tickets, credit rings, allocator pointers: 0; every output VC free
+    this.pt.fill(0);
     const all = this.V === 32 ? -1 : (1 << this.V) - 1;
-    this.freeMask.fill(all);
-    this.cqHead.fill(0);
-    this.cqCount.fill(0);
-    this.xbT.fill(-1);
+    for (let p = 0; p < NPORTS; p++) this.pt[p * PS + P_FREE] = all;
+    for (let j = 0; j < this.ovc.length; j += OS) {
+      this.ovc[j + O_OWNER] = -1;
+      this.ovc[j + O_OCC] = 0;
+      this.ovc[j + O_TAIL] = 0;
+    }
+    for (let x = 0; x < this.xb.length; x += XS) this.xb[x + X_T] = -1;
     this.vaG.fill(0);
     this.vaA.fill(0);
-    this.saG.fill(0);
-    this.saA.fill(0);
-    this.saRr.fill(0);
     this.error = "";
   }
 
@@ -351,12 +319,11 @@ export class Router extends Module {
       return;
     }
     const now = this.t++;
-    const inp = this.inp;
-    const crIn = this.crIn;
+    const iv = this.inVec;
     let arrived = 0;
     for (let p = 0; p < NPORTS; p++) {
-      if ((inp[p]!.ctl.value & 1) !== 0) arrived |= 1 << p;
-      const c = crIn[p]!.value;
+      if ((iv.get(p * 5) & 1) !== 0) arrived |= 1 << p;
+      const c = iv.get(25 + p);
       if (c !== 0) this.pushCredit(p, c >>> 1, now + this.L + this.CD);
     }
     if (arrived !== 0) this.receive(arrived, now);
@@ -383,15 +350,17 @@ export class Router extends Module {
 
   private pushCredit(port: number, vc: number, at: number): void {
     const n = this.cqN;
-    const k = this.cqCount[port]!;
+    const k = this.pt[port * PS + P_CQCOUNT];
     if (k >= n) {
       this.fail(`credit queue overflow at output ${PORT_NAMES[port]}`);
       return;
     }
-    const slot = port * n + ((this.cqHead[port]! + k) % n);
-    this.cqT[slot] = at;
-    this.cqV[slot] = vc;
-    this.cqCount[port] = k + 1;
+    let h = this.pt[port * PS + P_CQHEAD] + k;
+    if (h >= n) h -= n;
+    const slot = port * n + h;
+    this.cq[2 * slot] = at;
+    this.cq[2 * slot + 1] = vc;
+    this.pt[port * PS + P_CQCOUNT] = k + 1;
     this.busy++;
     this.nCred++;
   }
@@ -405,55 +374,62 @@ export class Router extends Module {
     const V = this.V;
     const B = this.B;
     const ready = now + this.L;
+    const iv = this.inVec;
+    const vcs = this.vcs;
+    const flits = this.flits;
     for (let p = 0; p < NPORTS; p++) {
       if ((arrived & (1 << p)) === 0) continue;
-      const link = this.inp[p]!;
-      const ctl = link.ctl.value;
+      const ctl = iv.get(p * 5);
       const vc = (ctl >>> VC_SHIFT) & VC_MASK;
       if (vc >= V) {
         this.fail(`flit on input ${PORT_NAMES[p]} names VC ${vc} >= ${V}`);
         continue;
       }
       const i = p * V + vc;
-      const n = this.bufCount[i]!;
+      const r = i * VS;
+      const n = vcs[r + V_COUNT]!;
       if (n >= B) {
         this.fail(`buffer overflow on input ${PORT_NAMES[p]} VC ${vc} (no credit was available)`);
         continue;
       }
-      const s = i * B + ((this.bufHead[i]! + n) % B);
-      this.bufCtl[s] = ctl;
-      this.bufSrc[s] = link.src.value;
-      this.bufData[s] = link.data.value;
-      this.bufCt[s] = link.ct.value;
-      this.bufIt[s] = link.it.value;
-      this.bufReady[s] = ready;
+      let k = vcs[r + V_HEAD]! + n;
+      if (k >= B) k -= B;
+      const s = (i * B + k) * FS;
+      flits[s + S_CTL] = ctl;
+      flits[s + S_SRC] = iv.get(p * 5 + 1);
+      flits[s + S_DATA] = iv.get(p * 5 + 2);
+      flits[s + S_CT] = iv.get(p * 5 + 3);
+      flits[s + S_IT] = iv.get(p * 5 + 4);
+      flits[s + S_READY] = ready;
       if ((ctl & F_HEAD) !== 0) {
-        const t = this.ticket[p]!;
-        this.bufTicket[s] = t;
-        this.ticket[p] = (t + 1) & 0x3fffffff;
+        const t = this.pt[p * PS + P_TICKET];
+        flits[s + S_TICKET] = t;
+        this.pt[p * PS + P_TICKET] = (t + 1) & 0x3fffffff;
       }
-      this.bufCount[i] = n + 1;
-      this.occMask[p]! |= 1 << vc;
+      vcs[r + V_COUNT] = n + 1;
+      this.pt[p * PS + P_OCC] |= 1 << vc;
       this.busy++;
       this.nBuf++;
-      if (this.vcState[i] === IDLE) {
+      if (vcs[r + V_STATE] === IDLE) {
         if ((ctl & F_HEAD) === 0) this.fail(`body flit on idle input ${PORT_NAMES[p]} VC ${vc}`);
-        this.startPacket(i, p, ctl, this.bufSrc[s]!, this.bufTicket[s]!, ready + this.RD);
+        this.startPacket(i, p, ctl, flits[s + S_SRC]!, flits[s + S_TICKET]!, ready + this.RD);
       }
     }
   }
 
   private startPacket(i: number, p: number, ctl: number, src: number, ticket: number, vaAt: number): void {
-    const r = this.route(ctl, p);
-    this.vcFlow[i] = (src & 1023) | (((ctl >>> DX_SHIFT) & 1023) << 10) | (((ctl >>> VNET_SHIFT) & 7) << 20);
-    this.vcTicket[i] = ticket;
-    this.vcHeadGone[i] = 0;
-    this.vcOut0[i] = r & 15;
-    this.vcOut1[i] = (r >>> 4) - 1;
-    this.vcOvc0[i] = -1;
-    this.vcOvc1[i] = -1;
-    this.vcState[i] = VA;
-    this.vcTime[i] = vaAt;
+    const rt = this.route(ctl, p);
+    const vcs = this.vcs;
+    const r = i * VS;
+    vcs[r + V_FLOW] = (src & 1023) | (((ctl >>> DX_SHIFT) & 1023) << 10) | (((ctl >>> VNET_SHIFT) & 7) << 20);
+    vcs[r + V_TICKET] = ticket;
+    vcs[r + V_HEADGONE] = 0;
+    vcs[r + V_OUT0] = rt & 15;
+    vcs[r + V_OUT1] = (rt >>> 4) - 1;
+    vcs[r + V_OVC0] = -1;
+    vcs[r + V_OVC1] = -1;
+    vcs[r + V_STATE] = VA;
+    vcs[r + V_TIME] = vaAt;
     this.nVa++;
   }
 
@@ -461,28 +437,29 @@ export class Router extends Module {
     const n = this.cqN;
     const V = this.V;
     const wait = this.params.waitTailCredit;
+    const ovc = this.ovc;
     for (let o = 0; o < NPORTS; o++) {
-      let k = this.cqCount[o]!;
+      let k = this.pt[o * PS + P_CQCOUNT];
       if (k === 0) continue;
-      let h = this.cqHead[o]!;
-      while (k > 0 && this.cqT[o * n + h]! <= now) {
-        const vc = this.cqV[o * n + h]!;
-        const j = o * V + vc;
-        const occ = this.ovcOcc[j]!;
+      let h = this.pt[o * PS + P_CQHEAD];
+      while (k > 0 && this.cq[2 * (o * n + h)]! <= now) {
+        const vc = this.cq[2 * (o * n + h) + 1]!;
+        const j = (o * V + vc) * OS;
+        const occ = ovc[j + O_OCC]!;
         if (occ === 0) this.fail(`credit underflow at output ${PORT_NAMES[o]} VC ${vc}`);
-        else this.ovcOcc[j] = occ - 1;
-        if (wait && occ === 1 && this.ovcTail[j] === 1) {
-          this.ovcOwner[j] = -1;
-          this.ovcTail[j] = 0;
-          this.freeMask[o]! |= 1 << vc;
+        else ovc[j + O_OCC] = occ - 1;
+        if (wait && occ === 1 && ovc[j + O_TAIL] === 1) {
+          ovc[j + O_OWNER] = -1;
+          ovc[j + O_TAIL] = 0;
+          this.pt[o * PS + P_FREE] |= 1 << vc;
         }
         h = h + 1 === n ? 0 : h + 1;
         k--;
         this.busy--;
         this.nCred--;
       }
-      this.cqHead[o] = h;
-      this.cqCount[o] = k;
+      this.pt[o * PS + P_CQHEAD] = h;
+      this.pt[o * PS + P_CQCOUNT] = k;
     }
   }
 
@@ -490,43 +467,45 @@ export class Router extends Module {
 
   private allocateVcs(now: number): void {
     const V = this.V;
+    const B = this.B;
     const NI = NPORTS * V;
+    const vcs = this.vcs;
     let any = 0;
     for (let p = 0; p < NPORTS; p++) {
-      let m = this.occMask[p]!;
+      const occ = this.pt[p * PS + P_OCC];
+      let m = occ;
       while (m !== 0) {
         const vc = 31 - Math.clz32(m & -m);
         m &= m - 1;
         const i = p * V + vc;
-        const st = this.vcState[i]!;
-        if (st === VA) {
-          if (this.vcTime[i]! > now) continue;
-          if (this.occMask[p] !== 1 << vc && this.olderSameFlow(p, i)) continue;
-          const o = this.vcOvc0[i]! < 0 ? this.vcOut0[i]! : this.vcOut1[i]!;
-          const k = this.vaReqN[o]!;
-          this.vaReq[o * NI + k] = i;
-          const ctl = this.bufCtl[i * this.B + this.bufHead[i]!]!;
-          this.vaReqVm[o * NI + k] = this.vnetMask[(ctl >>> VNET_SHIFT) & VNET_MASK]!;
-          this.vaReqN[o] = k + 1;
-          any |= 1 << o;
-        }
+        const r = i * VS;
+        if (vcs[r + V_STATE] !== VA) continue;
+        if (vcs[r + V_TIME]! > now) continue;
+        if (occ !== 1 << vc && this.olderSameFlow(p, i)) continue;
+        const o = vcs[r + V_OVC0]! < 0 ? vcs[r + V_OUT0]! : vcs[r + V_OUT1]!;
+        const k = this.pt[o * PS + P_VAREQN];
+        this.vaReq[o * NI + k] = i;
+        const ctl = this.flits[(i * B + vcs[r + V_HEAD]!) * FS + S_CTL]!;
+        this.vaReqVm[o * NI + k] = this.vnetMask[(ctl >>> VNET_SHIFT) & VNET_MASK]!;
+        this.pt[o * PS + P_VAREQN] = k + 1;
+        any |= 1 << o;
       }
     }
     for (let o = 0; o < NPORTS; o++) {
       if ((any & (1 << o)) === 0) continue;
       if (this.islipVa) this.vaIslip(o, now);
       else this.vaSeparable(o, now);
-      this.vaReqN[o] = 0;
+      this.pt[o * PS + P_VAREQN] = 0;
     }
     if (this.params.vaDelay > 1) {
       // update phase: grants evaluated vaDelay - 1 cycles ago take effect
       for (let p = 0; p < NPORTS; p++) {
-        let m = this.occMask[p]!;
+        let m = this.pt[p * PS + P_OCC];
         while (m !== 0) {
           const vc = 31 - Math.clz32(m & -m);
           m &= m - 1;
           const i = p * V + vc;
-          if (this.vcState[i] === VA_PEND && this.vcTime[i] === now) this.vaPendingUpdate(i, now);
+          if (vcs[i * VS + V_STATE] === VA_PEND && vcs[i * VS + V_TIME] === now) this.vaPendingUpdate(i, now);
         }
       }
     }
@@ -540,25 +519,29 @@ export class Router extends Module {
   private olderSameFlow(p: number, i: number): boolean {
     const V = this.V;
     const B = this.B;
-    const f = this.vcFlow[i]!;
-    const t = this.vcTicket[i]!;
-    let m = this.occMask[p]!;
+    const vcs = this.vcs;
+    const flits = this.flits;
+    const f = vcs[i * VS + V_FLOW]!;
+    const t = vcs[i * VS + V_TICKET]!;
+    let m = this.pt[p * PS + P_OCC];
     while (m !== 0) {
       const vc = 31 - Math.clz32(m & -m);
       m &= m - 1;
       const j = p * V + vc;
       if (j === i) continue;
-      if (this.vcState[j] !== IDLE && this.vcHeadGone[j] === 0 && this.vcFlow[j] === f && ((this.vcTicket[j]! - t) & 0x3fffffff) > 0x1fffffff) return true;
-      const n = this.bufCount[j]!;
+      const r = j * VS;
+      if (vcs[r + V_STATE] !== IDLE && vcs[r + V_HEADGONE] === 0 && vcs[r + V_FLOW] === f && ((vcs[r + V_TICKET]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+      const n = vcs[r + V_COUNT]!;
       if (n < 2) continue;
       // heads queued behind the VC's current packet (VCs reused before the tail credit returned)
-      const h = this.bufHead[j]!;
+      const h = vcs[r + V_HEAD]!;
       for (let k = 1; k < n; k++) {
-        const s = j * B + ((h + k) % B);
-        const c = this.bufCtl[s]!;
+        const hk = h + k;
+        const s = (j * B + (hk >= B ? hk - B : hk)) * FS;
+        const c = flits[s + S_CTL]!;
         if ((c & F_HEAD) === 0) continue;
-        const g = (this.bufSrc[s]! & 1023) | (((c >>> DX_SHIFT) & 1023) << 10) | (((c >>> VNET_SHIFT) & 7) << 20);
-        if (g === f && ((this.bufTicket[s]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+        const g = (flits[s + S_SRC]! & 1023) | (((c >>> DX_SHIFT) & 1023) << 10) | (((c >>> VNET_SHIFT) & 7) << 20);
+        if (g === f && ((flits[s + S_TICKET]! - t) & 0x3fffffff) > 0x1fffffff) return true;
       }
     }
     return false;
@@ -568,9 +551,9 @@ export class Router extends Module {
   private vaIslip(o: number, now: number): void {
     const V = this.V;
     const NI = NPORTS * V;
-    const n = this.vaReqN[o]!;
+    const n = this.pt[o * PS + P_VAREQN];
     const base = o * NI;
-    const fm = this.freeMask[o]!;
+    const fm = this.pt[o * PS + P_FREE];
     if (n === 1) {
       const i = this.vaReq[base]!;
       const m = fm & this.vaReqVm[base]!;
@@ -641,9 +624,9 @@ export class Router extends Module {
   private vaSeparable(o: number, now: number): void {
     const V = this.V;
     const NI = NPORTS * V;
-    const n = this.vaReqN[o]!;
+    const n = this.pt[o * PS + P_VAREQN];
     const base = o * NI;
-    const fm = this.freeMask[o]!;
+    const fm = this.pt[o * PS + P_FREE];
     const grants = this.vaGrants;
     grants.fill(-1);
     const inMatch = this.vaInMatch;
@@ -675,48 +658,53 @@ export class Router extends Module {
   /** Outcome of VC allocation for input VC i evaluated at `now`: output VC v of its target port, or -1. */
   private vaResult(i: number, v: number, now: number): void {
     const d = this.params.vaDelay;
+    const r = i * VS;
     if (v < 0) {
-      this.vcTime[i] = now + d;
+      this.vcs[r + V_TIME] = now + d;
       return;
     }
     if (d === 1) {
       this.takeVc(i, v, now);
       return;
     }
-    this.vcState[i] = VA_PEND;
-    this.vcGrant[i] = v;
-    this.vcTime[i] = now + d - 1;
+    this.vcs[r + V_STATE] = VA_PEND;
+    this.vcs[r + V_GRANT] = v;
+    this.vcs[r + V_TIME] = now + d - 1;
   }
 
   private vaPendingUpdate(i: number, now: number): void {
-    const o = this.vcOvc0[i]! < 0 ? this.vcOut0[i]! : this.vcOut1[i]!;
-    const v = this.vcGrant[i]!;
-    if (this.ovcOwner[o * this.V + v]! >= 0) {
-      this.vcState[i] = VA;
-      this.vcTime[i] = now + 1;
+    const vcs = this.vcs;
+    const r = i * VS;
+    const o = vcs[r + V_OVC0]! < 0 ? vcs[r + V_OUT0]! : vcs[r + V_OUT1]!;
+    const v = vcs[r + V_GRANT]!;
+    if (this.ovc[(o * this.V + v) * OS + O_OWNER]! >= 0) {
+      vcs[r + V_STATE] = VA;
+      vcs[r + V_TIME] = now + 1;
       return;
     }
     this.takeVc(i, v, now);
   }
 
   private takeVc(i: number, v: number, now: number): void {
-    const second = this.vcOvc0[i]! >= 0;
-    const o = second ? this.vcOut1[i]! : this.vcOut0[i]!;
-    const j = o * this.V + v;
-    this.ovcOwner[j] = i;
-    this.ovcTail[j] = 0;
-    this.freeMask[o]! &= ~(1 << v);
-    if (second) this.vcOvc1[i] = v;
-    else this.vcOvc0[i] = v;
-    if (!second && this.vcOut1[i]! >= 0) {
-      this.vcState[i] = VA;
-      this.vcTime[i] = now + 1;
+    const vcs = this.vcs;
+    const r = i * VS;
+    const second = vcs[r + V_OVC0]! >= 0;
+    const o = second ? vcs[r + V_OUT1]! : vcs[r + V_OUT0]!;
+    const j = (o * this.V + v) * OS;
+    this.ovc[j + O_OWNER] = i;
+    this.ovc[j + O_TAIL] = 0;
+    this.pt[o * PS + P_FREE] &= ~(1 << v);
+    if (second) vcs[r + V_OVC1] = v;
+    else vcs[r + V_OVC0] = v;
+    if (!second && vcs[r + V_OUT1]! >= 0) {
+      vcs[r + V_STATE] = VA;
+      vcs[r + V_TIME] = now + 1;
       return;
     }
-    this.vcState[i] = ACTIVE;
+    vcs[r + V_STATE] = ACTIVE;
     this.nVa--;
-    this.vcNeed[i] = this.vcOut1[i]! >= 0 ? 3 : 1;
-    this.vcTime[i] = now + 1;
+    vcs[r + V_NEED] = vcs[r + V_OUT1]! >= 0 ? 3 : 1;
+    vcs[r + V_TIME] = now + 1;
   }
 
   // ------------------------------------------------------------------ switch allocation
@@ -725,45 +713,53 @@ export class Router extends Module {
     const V = this.V;
     const B = this.B;
     const P = NPORTS;
+    const vcs = this.vcs;
+    const flits = this.flits;
+    const ovc = this.ovc;
     let anyReq = 0;
     for (let p = 0; p < P; p++) {
-      let m = this.occMask[p]!;
-      this.saInReq[p] = 0;
+      let m = this.pt[p * PS + P_OCC];
+      this.pt[p * PS + P_SAINREQ] = 0;
       if (m === 0) continue;
-      const rr = this.saRr[p]!;
+      const rr = this.pt[p * PS + P_SARR];
+      let inReq = 0;
       while (m !== 0) {
         const vc = 31 - Math.clz32(m & -m);
         m &= m - 1;
         const i = p * V + vc;
-        if (this.vcState[i] !== ACTIVE) continue;
-        if (this.vcSaPend[i] === 1) continue;
-        if (this.vcTime[i]! > now) continue;
-        if (this.bufReady[i * B + this.bufHead[i]!]! > now) continue;
-        const first = (this.vcNeed[i]! & 1) !== 0;
-        const o = first ? this.vcOut0[i]! : this.vcOut1[i]!;
-        const ovc = first ? this.vcOvc0[i]! : this.vcOvc1[i]!;
-        if (this.ovcOcc[o * V + ovc]! >= B) continue;
-        const li = p * P + o;
-        if ((this.saInReq[p]! & (1 << o)) !== 0) {
+        const r = i * VS;
+        if (vcs[r + V_STATE] !== ACTIVE) continue;
+        if (vcs[r + V_SAPEND] === 1) continue;
+        if (vcs[r + V_TIME]! > now) continue;
+        if (flits[(i * B + vcs[r + V_HEAD]!) * FS + S_READY]! > now) continue;
+        const first = (vcs[r + V_NEED]! & 1) !== 0;
+        const o = first ? vcs[r + V_OUT0]! : vcs[r + V_OUT1]!;
+        const ov = first ? vcs[r + V_OVC0]! : vcs[r + V_OVC1]!;
+        if (ovc[(o * V + ov) * OS + O_OCC]! >= B) continue;
+        const li = p * PS + P_SALABEL + o;
+        if ((inReq & (1 << o)) !== 0) {
           // one request per (input, output): the VC nearest after the round-robin offset wins
-          const cur = this.saLabel[li]!;
-          if ((vc - rr + V) % V >= (cur - rr + V) % V) continue;
+          const cur = this.pt[li]!;
+          const dNew = vc - rr < 0 ? vc - rr + V : vc - rr;
+          const dCur = cur - rr < 0 ? cur - rr + V : cur - rr;
+          if (dNew >= dCur) continue;
         }
-        this.saLabel[li] = vc;
-        this.saInReq[p]! |= 1 << o;
+        this.pt[li] = vc;
+        inReq |= 1 << o;
         anyReq = 1;
       }
+      this.pt[p * PS + P_SAINREQ] = inReq;
     }
     if (anyReq !== 0) this.switchMatch(now);
     if (this.params.saDelay > 1) {
       // update phase: grants evaluated saDelay - 1 cycles ago take effect
       for (let p = 0; p < P; p++) {
-        let m = this.occMask[p]!;
+        let m = this.pt[p * PS + P_OCC];
         while (m !== 0) {
           const vc = 31 - Math.clz32(m & -m);
           m &= m - 1;
           const i = p * V + vc;
-          if (this.vcSaPend[i] === 1 && this.vcSaTime[i] === now) this.saPendingUpdate(i, p, now);
+          if (vcs[i * VS + V_SAPEND] === 1 && vcs[i * VS + V_SATIME] === now) this.saPendingUpdate(i, p, now);
         }
       }
     }
@@ -772,13 +768,13 @@ export class Router extends Module {
   private switchMatch(now: number): void {
     const V = this.V;
     const P = NPORTS;
-    for (let o = 0; o < P; o++) this.saReqMask[o] = 0;
+    for (let o = 0; o < P; o++) this.pt[o * PS + P_SAREQ] = 0;
     for (let p = 0; p < P; p++) {
-      let m = this.saInReq[p]!;
+      let m = this.pt[p * PS + P_SAINREQ];
       while (m !== 0) {
         const o = 31 - Math.clz32(m & -m);
         m &= m - 1;
-        this.saReqMask[o]! |= 1 << p;
+        this.pt[o * PS + P_SAREQ] |= 1 << p;
       }
     }
     const grants = this.saGrants;
@@ -788,21 +784,21 @@ export class Router extends Module {
     let conflict = false;
     for (let p = 0; p < P; p++) {
       inMatch[p] = -1;
-      const r = this.saInReq[p]!;
+      const r = this.pt[p * PS + P_SAINREQ];
       if ((r & (r - 1)) !== 0) conflict = true;
-      const q = this.saReqMask[p]!;
+      const q = this.pt[p * PS + P_SAREQ];
       if ((q & (q - 1)) !== 0) conflict = true;
     }
     if (!conflict) {
       // every output has at most one requester and every input one request: all are granted
       // (iSLIP and the separable allocator agree; pointers move as for a first-iteration accept)
       for (let o = 0; o < P; o++) {
-        const q = this.saReqMask[o]!;
+        const q = this.pt[o * PS + P_SAREQ];
         if (q === 0) continue;
         const p = 31 - Math.clz32(q);
         inMatch[p] = o;
-        this.saG[o] = p + 1 === P ? 0 : p + 1;
-        this.saA[p] = o + 1 === P ? 0 : o + 1;
+        this.pt[o * PS + P_SAG] = p + 1 === P ? 0 : p + 1;
+        this.pt[p * PS + P_SAA] = o + 1 === P ? 0 : o + 1;
       }
     } else if (this.islipSa) {
       for (let iter = 0; iter < this.params.swIters; iter++) {
@@ -810,24 +806,24 @@ export class Router extends Module {
         for (let o = 0; o < P; o++) {
           grants[o] = -1;
           if ((outMatched & (1 << o)) !== 0) continue;
-          const req = this.saReqMask[o]! & ~inMatched;
+          const req = this.pt[o * PS + P_SAREQ] & ~inMatched;
           if (req === 0) continue;
-          grants[o] = firstFrom(req, this.saG[o]!);
+          grants[o] = firstFrom(req, this.pt[o * PS + P_SAG]);
           granted = true;
         }
         if (!granted) break;
         for (let p = 0; p < P; p++) {
-          if ((inMatched & (1 << p)) !== 0 || this.saInReq[p] === 0) continue;
+          if ((inMatched & (1 << p)) !== 0 || this.pt[p * PS + P_SAINREQ] === 0) continue;
           let gm = 0;
           for (let o = 0; o < P; o++) if (grants[o] === p) gm |= 1 << o;
           if (gm === 0) continue;
-          const o = firstFrom(gm, this.saA[p]!);
+          const o = firstFrom(gm, this.pt[p * PS + P_SAA]);
           inMatch[p] = o;
           inMatched |= 1 << p;
           outMatched |= 1 << o;
           if (iter === 0) {
-            this.saG[o] = p + 1 === P ? 0 : p + 1;
-            this.saA[p] = o + 1 === P ? 0 : o + 1;
+            this.pt[o * PS + P_SAG] = p + 1 === P ? 0 : p + 1;
+            this.pt[p * PS + P_SAA] = o + 1 === P ? 0 : o + 1;
           }
         }
       }
@@ -835,44 +831,46 @@ export class Router extends Module {
       // separable input-first round-robin
       for (let o = 0; o < P; o++) grants[o] = -1;
       for (let p = 0; p < P; p++) {
-        const req = this.saInReq[p]!;
+        const req = this.pt[p * PS + P_SAINREQ];
         if (req === 0) continue;
-        const o = firstFrom(req, this.saA[p]!);
+        const o = firstFrom(req, this.pt[p * PS + P_SAA]);
         const cur = grants[o]!;
-        const g = this.saG[o]!;
+        const g = this.pt[o * PS + P_SAG];
         if (cur < 0 || (p - g + P) % P < (cur - g + P) % P) grants[o] = p;
       }
       for (let o = 0; o < P; o++) {
         const p = grants[o]!;
         if (p < 0) continue;
         inMatch[p] = o;
-        this.saG[o] = p + 1 === P ? 0 : p + 1;
-        this.saA[p] = o + 1 === P ? 0 : o + 1;
+        this.pt[o * PS + P_SAG] = p + 1 === P ? 0 : p + 1;
+        this.pt[p * PS + P_SAA] = o + 1 === P ? 0 : o + 1;
       }
     }
     const d = this.params.saDelay;
     for (let p = 0; p < P; p++) {
       const o = inMatch[p]!;
       if (o < 0) continue;
-      const vc = this.saLabel[p * P + o]!;
+      const vc = this.pt[p * PS + P_SALABEL + o]!;
       const i = p * V + vc;
-      this.saRr[p] = vc + 1 === V ? 0 : vc + 1;
+      this.pt[p * PS + P_SARR] = vc + 1 === V ? 0 : vc + 1;
       if (d === 1) this.traverse(i, p, o, now);
       else {
-        this.vcSaPend[i] = 1;
-        this.vcSaOut[i] = o;
-        this.vcSaTime[i] = now + d - 1;
+        this.vcs[i * VS + V_SAPEND] = 1;
+        this.vcs[i * VS + V_SAOUT] = o;
+        this.vcs[i * VS + V_SATIME] = now + d - 1;
       }
     }
   }
 
   private saPendingUpdate(i: number, p: number, now: number): void {
-    this.vcSaPend[i] = 0;
-    const o = this.vcSaOut[i]!;
-    const first = (this.vcNeed[i]! & 1) !== 0;
-    const ovc = first ? this.vcOvc0[i]! : this.vcOvc1[i]!;
-    if (this.ovcOcc[o * this.V + ovc]! >= this.B) {
-      this.vcTime[i] = now + 1;
+    const vcs = this.vcs;
+    const r = i * VS;
+    vcs[r + V_SAPEND] = 0;
+    const o = vcs[r + V_SAOUT]!;
+    const first = (vcs[r + V_NEED]! & 1) !== 0;
+    const ov = first ? vcs[r + V_OVC0]! : vcs[r + V_OVC1]!;
+    if (this.ovc[(o * this.V + ov) * OS + O_OCC]! >= this.B) {
+      vcs[r + V_TIME] = now + 1;
       return;
     }
     this.traverse(i, p, o, now);
@@ -882,63 +880,69 @@ export class Router extends Module {
   private traverse(i: number, p: number, o: number, now: number): void {
     const V = this.V;
     const B = this.B;
-    const h = this.bufHead[i]!;
-    const s = i * B + h;
-    const first = (this.vcNeed[i]! & 1) !== 0;
-    const ovc = first ? this.vcOvc0[i]! : this.vcOvc1[i]!;
-    let ctl = this.bufCtl[s]!;
+    const vcs = this.vcs;
+    const flits = this.flits;
+    const xb = this.xb;
+    const r = i * VS;
+    const h = vcs[r + V_HEAD]!;
+    const s = (i * B + h) * FS;
+    const first = (vcs[r + V_NEED]! & 1) !== 0;
+    const ov = first ? vcs[r + V_OVC0]! : vcs[r + V_OVC1]!;
+    let ctl = flits[s + S_CTL]!;
     const hops = (ctl >>> HOPS_SHIFT) & HOPS_MASK;
-    ctl = (ctl & ~((VC_MASK << VC_SHIFT) | (HOPS_MASK << HOPS_SHIFT))) | (ovc << VC_SHIFT) | ((hops < HOPS_MASK ? hops + 1 : hops) << HOPS_SHIFT);
+    ctl = (ctl & ~((VC_MASK << VC_SHIFT) | (HOPS_MASK << HOPS_SHIFT))) | (ov << VC_SHIFT) | ((hops < HOPS_MASK ? hops + 1 : hops) << HOPS_SHIFT);
     const at = now + this.params.stDelay;
-    const x = o * this.xq + (at % this.xq);
-    if (this.xbT[x]! >= 0) this.fail(`crossbar slot conflict at output ${PORT_NAMES[o]}`);
-    this.xbT[x] = at;
-    this.xbCtl[x] = ctl;
-    this.xbSrc[x] = this.bufSrc[s]!;
-    this.xbData[x] = this.bufData[s]!;
-    this.xbCt[x] = this.bufCt[s]!;
-    this.xbIt[x] = this.bufIt[s]!;
+    const x = (o * this.xq + (at % this.xq)) * XS;
+    if (xb[x + X_T]! >= 0) this.fail(`crossbar slot conflict at output ${PORT_NAMES[o]}`);
+    xb[x + X_T] = at;
+    xb[x + X_CTL] = ctl;
+    xb[x + X_SRC] = flits[s + S_SRC]!;
+    xb[x + X_DATA] = flits[s + S_DATA]!;
+    xb[x + X_CT] = flits[s + S_CT]!;
+    xb[x + X_IT] = flits[s + S_IT]!;
     this.busy++;
     this.nXb++;
-    const j = o * V + ovc;
-    this.ovcOcc[j]!++;
+    const j = (o * V + ov) * OS;
+    this.ovc[j + O_OCC]!++;
     const tail = (ctl & F_TAIL) !== 0;
     if (tail) {
-      this.ovcTail[j] = 1;
+      this.ovc[j + O_TAIL] = 1;
       if (!this.params.waitTailCredit) {
-        this.ovcOwner[j] = -1;
-        this.ovcTail[j] = 0;
-        this.freeMask[o]! |= 1 << ovc;
+        this.ovc[j + O_OWNER] = -1;
+        this.ovc[j + O_TAIL] = 0;
+        this.pt[o * PS + P_FREE] |= 1 << ov;
       }
     }
-    const need = this.vcNeed[i]! & ~(first ? 1 : 2);
+    const need = vcs[r + V_NEED]! & ~(first ? 1 : 2);
     if (need !== 0) {
       // multicast: the other copy goes out in a later switch allocation
-      this.vcNeed[i] = need;
-      this.vcTime[i] = now + 1;
+      vcs[r + V_NEED] = need;
+      vcs[r + V_TIME] = now + 1;
       return;
     }
     // the flit leaves the buffer: credit upstream
-    const n = this.bufCount[i]! - 1;
-    this.bufCount[i] = n;
-    this.bufHead[i] = h + 1 === B ? 0 : h + 1;
+    const n = vcs[r + V_COUNT]! - 1;
+    // an emptied ring restarts at slot 0, so short packets keep reusing one slot's cache line
+    const h2 = n === 0 || h + 1 === B ? 0 : h + 1;
+    vcs[r + V_COUNT] = n;
+    vcs[r + V_HEAD] = h2;
     this.busy--;
     this.nBuf--;
     const vc = i - p * V;
-    if (n === 0) this.occMask[p]! &= ~(1 << vc);
-    this.crSend[p] = 1 | (vc << 1);
+    if (n === 0) this.pt[p * PS + P_OCC] &= ~(1 << vc);
+    this.pt[p * PS + P_CRSEND] = 1 | (vc << 1);
     this.crMask |= 1 << p;
-    this.vcHeadGone[i] = 1;
-    this.vcNeed[i] = this.vcOut1[i]! >= 0 ? 3 : 1;
+    vcs[r + V_HEADGONE] = 1;
+    vcs[r + V_NEED] = vcs[r + V_OUT1]! >= 0 ? 3 : 1;
     if (tail) {
-      if (n === 0) this.vcState[i] = IDLE;
+      if (n === 0) vcs[r + V_STATE] = IDLE;
       else {
-        const s2 = i * B + this.bufHead[i]!;
-        const r = this.bufReady[s2]!;
-        this.startPacket(i, p, this.bufCtl[s2]!, this.bufSrc[s2]!, this.bufTicket[s2]!, (r > now + 1 ? r : now + 1) + this.RD);
+        const s2 = (i * B + h2) * FS;
+        const rd = flits[s2 + S_READY]!;
+        this.startPacket(i, p, flits[s2 + S_CTL]!, flits[s2 + S_SRC]!, flits[s2 + S_TICKET]!, (rd > now + 1 ? rd : now + 1) + this.RD);
       }
     } else {
-      this.vcTime[i] = now + 1;
+      vcs[r + V_TIME] = now + 1;
     }
   }
 
@@ -946,23 +950,24 @@ export class Router extends Module {
     let dirty = 0;
     const xq = this.xq;
     const slot = now % xq;
+    const xb = this.xb;
     for (let o = 0; o < NPORTS; o++) {
-      const x = o * xq + slot;
+      const x = (o * xq + slot) * XS;
       const r = this.oregs[o]!;
-      if (this.xbT[x] === now) {
-        this.xbT[x] = -1;
-        r.ctl.next = this.xbCtl[x]!;
-        r.src.next = this.xbSrc[x]!;
-        r.data.next = this.xbData[x]!;
-        r.ct.next = this.xbCt[x]!;
-        r.it.next = this.xbIt[x]!;
+      if (xb[x + X_T] === now) {
+        xb[x + X_T] = -1;
+        r.ctl.next = xb[x + X_CTL]!;
+        r.src.next = xb[x + X_SRC]!;
+        r.data.next = xb[x + X_DATA]!;
+        r.ct.next = xb[x + X_CT]!;
+        r.it.next = xb[x + X_IT]!;
         dirty |= 1 << o;
         this.busy--;
         this.nXb--;
         this.sent[o]!++;
       } else if ((this.dirty & (1 << o)) !== 0) r.ctl.next = 0;
       if ((this.crMask & (1 << o)) !== 0) {
-        this.crRegs[o]!.next = this.crSend[o]!;
+        this.crRegs[o]!.next = this.pt[o * PS + P_CRSEND];
         dirty |= 256 << o;
       } else if ((this.dirty & (256 << o)) !== 0) this.crRegs[o]!.next = 0;
     }
@@ -973,33 +978,33 @@ export class Router extends Module {
 
   /** Flits buffered at input port p, VC vc. */
   buffered(p: number, vc: number): number {
-    return this.bufCount[p * this.V + vc]!;
+    return this.vcs[(p * this.V + vc) * VS + V_COUNT]!;
   }
   /** Credits in use (flits sent, credit not yet applied) for output port o, VC vc. */
   occupancy(o: number, vc: number): number {
-    return this.ovcOcc[o * this.V + vc]!;
+    return this.ovc[(o * this.V + vc) * OS + O_OCC]!;
   }
   /** Credits for output o, VC vc received but not yet applied (credit delay / link latency). */
   creditsPending(o: number, vc: number): number {
     let n = 0;
-    const k = this.cqCount[o]!;
-    for (let c = 0; c < k; c++) if (this.cqV[o * this.cqN + ((this.cqHead[o]! + c) % this.cqN)] === vc) n++;
+    const k = this.pt[o * PS + P_CQCOUNT];
+    for (let c = 0; c < k; c++) if (this.cq[2 * (o * this.cqN + ((this.pt[o * PS + P_CQHEAD]! + c) % this.cqN)) + 1] === vc) n++;
     return n;
   }
   /** Flits in the crossbar pipeline (switch traversal) for output o, VC vc. */
   inCrossbar(o: number, vc: number): number {
     let n = 0;
     for (let s = 0; s < this.xq; s++) {
-      const x = o * this.xq + s;
-      if (this.xbT[x]! >= 0 && ((this.xbCtl[x]! >>> VC_SHIFT) & VC_MASK) === vc) n++;
+      const x = (o * this.xq + s) * XS;
+      if (this.xb[x + X_T]! >= 0 && ((this.xb[x + X_CTL]! >>> VC_SHIFT) & VC_MASK) === vc) n++;
     }
     return n;
   }
   /** Number of flits held by the router (buffers and crossbar). */
   get flitsHeld(): number {
     let n = 0;
-    for (let i = 0; i < this.bufCount.length; i++) n += this.bufCount[i]!;
-    for (let x = 0; x < this.xbT.length; x++) if (this.xbT[x]! >= 0) n++;
+    for (let r = 0; r < this.vcs.length; r += VS) n += this.vcs[r + V_COUNT]!;
+    for (let x = 0; x < this.xb.length; x += XS) if (this.xb[x + X_T]! >= 0) n++;
     return n;
   }
   /** Throws if a protocol violation was recorded. */

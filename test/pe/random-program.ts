@@ -26,12 +26,18 @@ export interface RandomProgramOptions {
   length?: number;
   /** Include traps and interrupts (default true). */
   traps?: boolean;
+  /**
+   * Linux user-mode program for qemu-riscv32: no CSRs, traps or MMIO; at the end x1..x27 are
+   * stored to `regdump` (label `dump_done` after that), written to stdout and the program exits.
+   */
+  user?: boolean;
 }
 
 export function randomProgram(seed: number, options: RandomProgramOptions = {}): string {
   const rng = new Rng(seed, 0x9e37);
   const length = options.length ?? 60;
-  const traps = options.traps ?? true;
+  const user = options.user ?? false;
+  const traps = (options.traps ?? true) && !user;
   const out: string[] = [];
   let label = 0;
   const reg = (): string => `x${rng.pick(FREE)}`;
@@ -41,11 +47,13 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
     out.push(`  ${s}`);
   };
 
-  out.push("  .text", "  .globl _start", "_start:", "  la x28, trap_handler", "  csrw mtvec, x28", "  la x8, data + 256");
+  out.push("  .text", "  .globl _start", "_start:");
+  if (!user) out.push("  la x28, trap_handler", "  csrw mtvec, x28");
+  out.push("  la x8, data + 256");
   for (const r of FREE) emit(`li x${r}, ${rng.bool(0.5) ? rng.pick(SPECIAL) : rng.int(-0x80000000, 0x7fffffff)}`);
 
   const simple = (inLoop: boolean): void => {
-    const k = rng.weighted({ rr: 6, ri: 4, sh: 2, lui: 1, load: 4, store: 3, csr: 2, trap: traps && !inLoop ? 1 : 0, li: 1 });
+    const k = rng.weighted({ rr: 6, ri: 4, sh: 2, lui: 1, load: 4, store: 3, csr: user ? 0 : 2, trap: traps && !inLoop ? 1 : 0, li: 1 });
     switch (k) {
       case "rr": emit(`${rng.pick(RR)} ${reg()}, ${src()}, ${src()}`); break;
       case "ri": emit(`${rng.pick(RI)} ${reg()}, ${src()}, ${imm12()}`); break;
@@ -134,6 +142,15 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
       simple(false);
       out.push(`${l}:`);
     }
+  }
+  if (user) {
+    out.push("  la x31, regdump");
+    for (let r = 1; r <= 27; r++) out.push(`  sw x${r}, ${4 * (r - 1)}(x31)`);
+    out.push("dump_done:", "  li a0, 1", "  mv a1, x31", "  li a2, 108", "  li a7, 64", "  ecall", "  li a0, 0", "  li a7, 93", "  ecall");
+    out.push("  .data", "  .align 4", "data:");
+    for (let i = 0; i < 128; i++) out.push(`  .word 0x${rng.bits(32).toString(16)}`);
+    out.push("regdump: .space 108");
+    return out.join("\n") + "\n";
   }
   out.push(
     "  li x30, 1",

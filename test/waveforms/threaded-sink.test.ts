@@ -35,8 +35,14 @@ describe("waveforms: ThreadedFileSink", () => {
     expect(x.equals(y)).to.equal(true);
   });
 
-  it("reports an unwritable path at once, naming it", () => {
-    expect(() => new ThreadedFileSink(join(dir, "no-such-dir", "x.vcd"))).to.throw(/no-such-dir/);
+  it("creates missing directories, and reports an unwritable path at once, naming it", () => {
+    const nested = join(dir, "new", "deeper", "x.vcd");
+    const sink = new ThreadedFileSink(nested);
+    sink.write(Uint8Array.of(65), 1);
+    sink.close();
+    expect(readFileSync(nested, "utf8")).to.equal("A");
+    writeFileSync(join(dir, "a-file"), "");
+    expect(() => new ThreadedFileSink(join(dir, "a-file", "x.vcd"))).to.throw(/a-file/);
   });
 
   it("a trace that is never closed is still complete when the process exits", () => {
