@@ -24,7 +24,7 @@
 // A file filter map has one "value name" pair per line ('#' starts a comment). GTKWave matches
 // the value as it displays it (case-insensitive): hex zero-padded to ceil(width/4) digits,
 // binary to width digits, decimal unpadded. The map must be written for the trace's format.
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 export type GtkwFormat = "hex" | "dec" | "signed" | "bin" | "oct" | "ascii";
@@ -159,6 +159,19 @@ export function gtkwText(options: GtkwOptions): string {
 /** Writes a .gtkw file (its [savefile] line names `path`). */
 export function writeGtkw(path: string, options: GtkwOptions): void {
   writeFileSync(path, gtkwText({ ...options, savefile: options.savefile ?? path }));
+}
+
+/**
+ * GTKWave runs a process filter as `program [one argument]`: everything after the program
+ * path reaches it as a single argument. A filter that needs several arguments is therefore
+ * given as a small executable script that runs `argv`; this writes it and returns its path.
+ */
+export function writeProcessFilterScript(path: string, argv: readonly string[]): string {
+  if (argv.length === 0) throw new Error("process filter: empty command");
+  const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+  writeFileSync(path, `#!/bin/sh\n# GTKWave translate filter written by tsrtl\nexec ${argv.map(quote).join(" ")}\n`, { mode: 0o755 });
+  chmodSync(path, 0o755);
+  return path;
 }
 
 /** A value -> name table: a plain object keyed by (decimal) value, or a Map. */

@@ -22,9 +22,9 @@ const USAGE =
 /** The pipeline view of the .gtkw: PC and instruction of every stage (disassembled), stalls, flushes. */
 export function pipelineViews(pe: Pe): ViewGroup[] {
   const here = dirname(fileURLToPath(import.meta.url));
-  const filter = `${process.execPath} ${resolve(join(here, "..", "tsrtl.js"))} disasm --gtkw-filter`;
+  const filter = [process.execPath, resolve(join(here, "..", "tsrtl.js")), "disasm", "--gtkw-filter"];
   const c = pe.core;
-  const insn = (s: typeof c.id_insn, alias: string): { signal: typeof s; processFilter: string; alias: string } => ({ signal: s, processFilter: filter, alias });
+  const insn = (s: typeof c.id_insn, alias: string): { signal: typeof s; processFilter: readonly string[]; alias: string } => ({ signal: s, processFilter: filter, alias });
   return [
     {
       name: "pipeline",
@@ -139,7 +139,8 @@ export async function run(argv: string[]): Promise<number> {
 
 function runWith(runner: PeRunner, vcd: string | undefined, args: ReturnType<typeof parseArgs>, maxCycles: number): RunResult {
   if (vcd === undefined) return runner.run(maxCycles);
-  const opts: TraceOptions & { views: ViewGroup[] } = { views: pipelineViews(runner.pe) };
+  // A dozen cycles: enough to follow instructions through the five stages, with room for their text.
+  const opts: TraceOptions & { views: ViewGroup[] } = { views: pipelineViews(runner.pe), viewCycles: 8 };
   const scope = args.options.get("--vcd-scope");
   if (scope) opts.scopes = scope;
   const win = optionValue(args, "--vcd-window");

@@ -3,14 +3,18 @@
  * then registers, then wires), the clock on top, FSM registers shown by state name through a
  * translate file. A design can name extra groups (e.g. a pipeline view) with `groups`.
  */
-import { dirname, join, basename } from "node:path";
-import { writeGtkw, writeTranslateFile, type GtkwGroup, type GtkwSignal } from "../../waveforms/gtkw.ts";
+import { basename, dirname, join, resolve } from "node:path";
+import { writeGtkw, writeProcessFilterScript, writeTranslateFile, type GtkwGroup, type GtkwSignal } from "../../waveforms/gtkw.ts";
 import { Bits, type Signal } from "./signal.ts";
 
-/** A group of signals a design wants shown together, optionally through a process filter. */
+/**
+ * A group of signals a design wants shown together. `processFilter` is the command GTKWave
+ * runs to translate values (e.g. a disassembler), as an argv array; when it has arguments, a
+ * wrapper script is written next to the .gtkw, since GTKWave passes a filter one argument.
+ */
 export interface ViewGroup {
   name: string;
-  signals: readonly (Signal | { signal: Signal; processFilter?: string; alias?: string })[];
+  signals: readonly (Signal | { signal: Signal; processFilter?: readonly string[]; alias?: string })[];
 }
 
 const KIND_ORDER: Record<string, number> = { input: 0, output: 1, reg: 2, wire: 3 };
@@ -31,14 +35,17 @@ export function zoomForCycles(cycles: number, periodPs: number): number {
   return Math.round(-8 - Math.log2((cycles * periodPs) / 620));
 }
 
+export interface TraceGtkwOptions {
+  /** Groups shown first (e.g. a pipeline view). */
+  views: readonly ViewGroup[];
+  periodPs: number;
+  /** Cycles in the initial window. */
+  viewCycles: number;
+}
+
 /** Writes `<vcd without .vcd>.gtkw` (and FSM translate files) and returns its path. */
-export function writeTraceGtkw(
-  vcdPath: string,
-  rootPath: string,
-  signals: readonly Signal[],
-  extra: readonly ViewGroup[] = [],
-  periodPs = 1250,
-): string {
+export function writeTraceGtkw(vcdPath: string, rootPath: string, signals: readonly Signal[], options: TraceGtkwOptions): string {
+  const extra = options.views;
   const stem = vcdPath.endsWith(".vcd") ? vcdPath.slice(0, -4) : vcdPath;
   const fsmFiles = new Map<Signal, string>();
   for (const s of signals) {
@@ -56,12 +63,23 @@ export function writeTraceGtkw(
     if (list) list.push(s);
     else byModule.set(s.owner.path, [s]);
   }
+  const filterScripts = new Map<string, string>();
+  const filterProgram = (argv: readonly string[]): string => {
+    if (argv.length === 1) return argv[0]!;
+    const key = JSON.stringify(argv);
+    let script = filterScripts.get(key);
+    if (script === undefined) {
+      script = writeProcessFilterScript(resolve(`${stem}.filter${filterScripts.size}.sh`), argv);
+      filterScripts.set(key, script);
+    }
+    return script;
+  };
   const groups: GtkwGroup[] = extra.map((g) => ({
     name: g.name,
     signals: g.signals.map((item) => {
       if ("signal" in item) {
         const d = displayed(item.signal, fsmFiles);
-        if (item.processFilter !== undefined) d.processFilter = item.processFilter;
+        if (item.processFilter !== undefined) d.processFilter = filterProgram(item.processFilter);
         if (item.alias !== undefined) d.alias = item.alias;
         return d;
       }
@@ -75,7 +93,7 @@ export function writeTraceGtkw(
   const gtkwPath = `${stem}.gtkw`;
   writeGtkw(gtkwPath, {
     dumpfile: vcdPath,
-    zoom: zoomForCycles(64, periodPs), // open on a readable window of cycles, not the whole run
+    zoom: zoomForCycles(options.viewCycles, options.periodPs), // open on a readable window, not the whole run
     signals: [{ name: `${rootPath}.clk`, width: 1, format: "bin" }],
     groups,
   });

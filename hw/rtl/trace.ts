@@ -25,6 +25,8 @@ export interface TraceOptions {
   gtkw?: boolean;
   /** Extra groups for the save file, shown first (e.g. a pipeline view). */
   views?: readonly ViewGroup[];
+  /** Cycles GTKWave shows when it opens the save file (default 64). */
+  viewCycles?: number;
 }
 
 /** Whether `signal` is selected by the scopes and depth. */
@@ -116,7 +118,11 @@ export class Tracer {
     this.wPrevAt = Int32Array.from(wPrevAt);
     this.wPrev = new Uint32Array(wPrevWords);
     this.wVars = Int32Array.from(wVars);
-    this.gtkwPath = options.gtkw === false ? undefined : writeTraceGtkw(file, design.root.path, tracedSignals, options.views, this.periodPs);
+    this.gtkwPath = options.gtkw === false ? undefined : writeTraceGtkw(file, design.root.path, tracedSignals, {
+            views: options.views ?? [],
+            periodPs: this.periodPs,
+            viewCycles: options.viewCycles ?? 64,
+          });
     if (currentCycle >= this.from) this.start(currentCycle);
   }
 
