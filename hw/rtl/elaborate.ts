@@ -9,7 +9,7 @@ import type { CombBlock, Connection, Module, SeqBlock } from "./module.ts";
 import { resolveNets, type Net } from "./nets.ts";
 import { batchKey } from "./batches.ts";
 import { scheduleComb, type CombTask } from "./schedule.ts";
-import { Bits, NARROW, NARROW_NEXT, WIDE, WIDE_NEXT, WideBits, writeWords, type Signal } from "./signal.ts";
+import { Bits, NARROW, NARROW_NEXT, WIDE, WIDE_NEXT, WideBits, writeWords, type RegArray, type Signal } from "./signal.ts";
 import { slotReclaimer, takeSlots, type SlotRange } from "./slot-allocator.ts";
 
 /** Where this design's values live in the process-wide stores (signal.ts). */
@@ -98,8 +98,10 @@ export function elaborate(root: Module): Elaborated {
   if (elaborated.has(root)) throw new ElaborationError([`${root.path} is already elaborated by another simulator; build a new module tree`]);
   elaborated.add(root);
 
-  const storage = allocate(nets);
+  const arrays = modules.flatMap((m) => m.regArrays); // modules are sorted by path already
+  const storage = allocate(nets, arrays);
   for (const m of modules) for (const v of m.vecs) v.bind();
+  for (const m of modules) for (const a of m.regArrays) a.bind();
   slotReclaimer.register(root, storage.range);
   const seqKey = (b: SeqBlock): string => `${batchKey(b)} ${b.owner.path}.${b.name}`;
   return {
@@ -124,10 +126,16 @@ function isRegNet(n: Net): boolean {
 }
 
 /** Assigns slots (registers first) and binds every member signal of every net to them. */
-function allocate(nets: readonly Net[]): Storage {
+function allocate(nets: readonly Net[], arrays: readonly RegArray[]): Storage {
   const narrowNets = nets.filter((n) => !n.wide);
   const wideNets = nets.filter((n) => n.wide);
-  const narrowOrder = [...narrowNets.filter(isRegNet), ...narrowNets.filter((n) => !isRegNet(n))];
+  // Registers first (the edge copies them in one go), then register-array entries, each array
+  // contiguous and in index order (RegArray reads base + i), then everything else.
+  const isArrayNet = (n: Net): boolean => n.driver?.kind === "array";
+  const netOfEntry = new Map<Signal, Net>();
+  for (const n of narrowNets) if (n.driver?.kind === "array") netOfEntry.set(n.driver.signal, n);
+  const arrayNets = arrays.flatMap((a) => a.entries.map((e) => netOfEntry.get(e)!));
+  const narrowOrder = [...narrowNets.filter(isRegNet), ...arrayNets, ...narrowNets.filter((n) => !isRegNet(n) && !isArrayNet(n))];
   const wideOrder = [...wideNets.filter(isRegNet), ...wideNets.filter((n) => !isRegNet(n))];
   const narrowRegs = narrowNets.filter(isRegNet).length;
   const wordsOf = (n: Net): number => Math.ceil(n.width / 32);
@@ -161,7 +169,7 @@ function allocate(nets: readonly Net[]): Storage {
 function initialNarrow(net: Net): number {
   const d = net.driver;
   if (d?.kind === "constant") return Number(d.value);
-  if (d?.kind === "reg") return (d.signal as Bits).init;
+  if (d?.kind === "reg" || d?.kind === "array") return (d.signal as Bits).init;
   return 0;
 }
 

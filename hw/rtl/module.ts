@@ -5,7 +5,7 @@
  */
 import { DesignError } from "./errors.ts";
 import { Memory, type MemoryOptions } from "./memory.ts";
-import { Bits, BitsVec, WideBits, type RegOptions, type Signal, type SignalKind, type WideRegOptions } from "./signal.ts";
+import { Bits, BitsVec, RegArray, WideBits, type RegArrayOptions, type RegOptions, type Signal, type SignalKind, type WideRegOptions } from "./signal.ts";
 
 /** A combinational block: reads and writes are declared so the schedule is fixed at elaboration. */
 export interface CombBlock {
@@ -49,6 +49,7 @@ export abstract class Module {
   readonly seqBlocks: SeqBlock[] = [];
   readonly connections: Connection[] = [];
   readonly vecs: BitsVec[] = [];
+  readonly regArrays: RegArray[] = [];
   private readonly localNames = new Set<string>();
   private cachedPath: string;
   /** The design's synchronous reset, an input of the root module, asserted by `Simulator.reset`. */
@@ -135,6 +136,15 @@ export abstract class Module {
     });
     this.memories.push(mem);
     return mem;
+  }
+
+  /** An array of `length` registers of `width` <= 32 bits, read with get(i), written with set(i, v) in seq blocks. */
+  protected regArray(name: string, length: number, width: number, options: RegArrayOptions = {}): RegArray {
+    this.claimName(name);
+    const array = new RegArray(this, name, length, width, options);
+    for (const e of array.entries) this.addSignal(e);
+    this.regArrays.push(array);
+    return array;
   }
 
   /** A vector of narrow signals to read by index (`v.get(i)`); bound at elaboration. */

@@ -13,6 +13,7 @@ export type Driver =
   | { kind: "comb"; block: string; signal: Signal }
   | { kind: "memory"; signal: Signal }
   | { kind: "testbench"; signal: Signal }
+  | { kind: "array"; signal: Signal }
   | { kind: "constant"; value: number | bigint };
 
 export interface Net {
@@ -33,6 +34,8 @@ function describe(d: Driver): string {
       return `memory read port ${d.signal.path}`;
     case "testbench":
       return `the testbench (top-level input ${d.signal.path})`;
+    case "array":
+      return `register array entry ${d.signal.path}`;
     case "constant":
       return `constant ${d.value}`;
   }
@@ -149,6 +152,7 @@ export function resolveNets(
       // Latency-0 read data is a wire driven by the memory's combinational read block.
       if (s.kind === "reg") addDriver(s, { kind: "memory", signal: s });
     }
+    else if (s.entryOf !== undefined) addDriver(s, { kind: "array", signal: s });
     else if (s.kind === "reg") addDriver(s, { kind: "reg", signal: s });
     else if (s.kind === "input" && s.owner === root) addDriver(s, { kind: "testbench", signal: s });
   }

@@ -61,16 +61,18 @@ function checkName(owner: Module, name: string): void {
 abstract class SignalBase {
   /** Slot in the value store (first word for wide signals); 0 (a dummy) until elaborated. */
   slot = 0;
-  /** Registers alone have a next value. */
+  /** Registers alone have a next value (entries of a RegArray are written through the array). */
   readonly isRegister: boolean;
   constructor(
     readonly owner: Module,
     readonly name: string,
     readonly width: number,
     readonly kind: SignalKind,
+    /** The register array this signal is an entry of, if any. */
+    readonly entryOf: RegArray | undefined = undefined,
   ) {
     checkName(owner, name);
-    this.isRegister = kind === "reg";
+    this.isRegister = kind === "reg" && entryOf === undefined;
   }
   /** Hierarchical name, e.g. `chip.pe_3_4.core0.pc`. */
   get path(): string {
@@ -94,13 +96,13 @@ export class Bits extends SignalBase {
   readonly resettable: boolean;
   readonly fsm: FsmStates | undefined;
 
-  constructor(owner: Module, name: string, width: number, kind: SignalKind, options: RegOptions = {}) {
+  constructor(owner: Module, name: string, width: number, kind: SignalKind, options: RegOptions = {}, entryOf?: RegArray) {
     if (!Number.isInteger(width) || width < 1 || width > 32) {
       throw new DesignError(
         `${owner.path}.${name}: width ${width} is not 1..32; declare wider signals with the *Wide methods`,
       );
     }
-    super(owner, name, width, kind);
+    super(owner, name, width, kind, entryOf);
     this.mask = widthMask(width);
     this.intMask = this.mask | 0;
     this.signShift = 32 - width;
@@ -233,6 +235,103 @@ export class WideBits extends SignalBase {
 }
 
 export type Signal = Bits | WideBits;
+
+/*
+ * Writes to register arrays wait here until the clock edge (see RegArray.set): only the
+ * entries written in a cycle cost anything at the edge, however large the arrays are.
+ */
+const PENDING_CAPACITY = 1 << 20;
+const PENDING_SLOTS = new Int32Array(PENDING_CAPACITY);
+const PENDING_VALUES = new Uint32Array(PENDING_CAPACITY);
+const PENDING = { count: 0 };
+
+/** Applies the register-array writes of this cycle, in the order they were made (last wins). */
+export function applyRegArrayWrites(): void {
+  const n = PENDING.count;
+  for (let k = 0; k < n; k++) NARROW[PENDING_SLOTS[k]!] = PENDING_VALUES[k]!;
+  PENDING.count = 0;
+}
+
+/** Drops writes made outside a cycle (e.g. by a testbench before elaboration). */
+export function discardRegArrayWrites(): void {
+  PENDING.count = 0;
+}
+
+export interface RegArrayOptions {
+  /** Value of every entry after reset (default 0). */
+  init?: number;
+  /** false (the default): contents survive reset, like an SRAM; true: reset loads `init`. */
+  resettable?: boolean;
+}
+
+/**
+ * An array of registers (Chisel's `Reg(Vec(n, UInt(w.W)))`, a register file, NoC buffers):
+ * `get(i)` reads the value from before the edge, `set(i, v)` (in clocked logic) gives entry
+ * i its value after the edge; entries not set hold. Unlike n separate registers, the clock
+ * edge touches only the entries written, so large arrays cost nothing while idle. Every
+ * entry is also a signal (`name[i]`), so it shows in waveforms and can be peeked by name.
+ */
+export class RegArray {
+  readonly entries: readonly Bits[];
+  readonly mask: number;
+  readonly init: number;
+  readonly resettable: boolean;
+  private readonly intMask: number;
+  /** Slot of entry 0; entries are contiguous. Set at elaboration. */
+  private base = 0;
+
+  constructor(
+    readonly owner: Module,
+    readonly name: string,
+    readonly length: number,
+    readonly width: number,
+    options: RegArrayOptions,
+  ) {
+    if (!Number.isInteger(length) || length < 1) throw new DesignError(`${owner.path}.${name}: length ${length} is not a positive integer`);
+    this.entries = Array.from({ length }, (_, i) => new Bits(owner, `${name}[${i}]`, width, "reg", { init: options.init ?? 0 }, this));
+    this.mask = widthMask(width);
+    this.intMask = this.mask | 0;
+    this.init = this.entries[0]!.init;
+    this.resettable = options.resettable ?? false;
+  }
+
+  /** Entry i's current value. */
+  get(i: number): number {
+    if (i >>> 0 >= this.length) this.outOfRange(i);
+    return NARROW[this.base + i]!;
+  }
+
+  /** Entry i's value after the next clock edge (masked to the width). Clocked logic only. */
+  set(i: number, v: number): void {
+    if (i >>> 0 >= this.length) this.outOfRange(i);
+    const n = PENDING.count;
+    if (n === PENDING_CAPACITY) this.tooManyWrites();
+    PENDING_SLOTS[n] = this.base + i;
+    PENDING_VALUES[n] = v & this.intMask;
+    PENDING.count = n + 1;
+  }
+
+  /** First slot and length of the entries, for elaboration and reset. */
+  get slots(): { base: number; length: number } {
+    return { base: this.base, length: this.length };
+  }
+
+  /** Takes the entries' slots once storage is allocated (they must be contiguous). */
+  bind(): void {
+    this.base = this.entries[0]!.slot;
+    this.entries.forEach((e, i) => {
+      if (e.slot !== this.base + i) throw new DesignError(`${this.owner.path}.${this.name}: entries are not contiguous (entry ${i})`);
+    });
+  }
+
+  private outOfRange(i: number): never {
+    throw new DesignError(`${this.owner.path}.${this.name}: index ${i} outside 0..${this.length - 1}`);
+  }
+
+  private tooManyWrites(): never {
+    throw new DesignError(`${this.owner.path}.${this.name}: more than ${PENDING_CAPACITY} register-array writes in one cycle`);
+  }
+}
 
 /**
  * A vector of narrow signals read by index, like Verilog's `wire [31:0] v [0:N-1]` or a

@@ -11,7 +11,20 @@ import { elaborate, type Elaborated } from "./elaborate.ts";
 import { SimulationError } from "./errors.ts";
 import type { Memory } from "./memory.ts";
 import type { Module } from "./module.ts";
-import { Bits, NARROW, NARROW_NEXT, WIDE, WIDE_NEXT, WideBits, type FsmStates, type Signal, type SignalKind } from "./signal.ts";
+import {
+  applyRegArrayWrites,
+  Bits,
+  discardRegArrayWrites,
+  NARROW,
+  NARROW_NEXT,
+  WIDE,
+  WIDE_NEXT,
+  WideBits,
+  type FsmStates,
+  type RegArray,
+  type Signal,
+  type SignalKind,
+} from "./signal.ts";
 import { Tracer, type TraceOptions } from "./trace.ts";
 
 export interface SignalInfo {
@@ -42,6 +55,8 @@ export class Simulator {
   private readonly wideBase: number;
   private readonly wideNextView: Uint32Array;
   private readonly pokeable: Set<Signal>;
+  /** Register arrays that reset loads with their init value. */
+  private readonly resetArrays: RegArray[];
   private monitors: (() => void)[] = [];
   private tracers: Tracer[] = [];
   /** A poke happened since the last settle: combinational values are stale. */
@@ -67,9 +82,11 @@ export class Simulator {
     this.pokeable = new Set(
       d.signals.filter((s) => {
         const drv = d.netOf.get(s)?.driver;
-        return drv?.kind === "testbench" || drv?.kind === "reg";
+        return drv?.kind === "testbench" || drv?.kind === "reg" || drv?.kind === "array";
       }),
     );
+    this.resetArrays = d.modules.flatMap((m) => m.regArrays.filter((a) => a.resettable));
+    discardRegArrayWrites();
     this.settle();
   }
 
@@ -100,6 +117,7 @@ export class Simulator {
     for (let i = 0; i < seq.length; i++) seq[i]!();
     const mems = this.memories;
     for (let i = 0; i < mems.length; i++) mems[i]!.edge();
+    applyRegArrayWrites();
     if (NARROW[this.resetSlot] === 1) this.loadResetValues();
     NARROW.set(this.narrowNextView, this.narrowBase);
     if (this.wideNextView.length > 0) WIDE.set(this.wideNextView, this.wideBase);
@@ -119,6 +137,7 @@ export class Simulator {
     for (let i = 0; i < r.narrowSlots.length; i++) NARROW_NEXT[r.narrowSlots[i]!] = r.narrowValues[i]!;
     for (let i = 0; i < r.wideWords.length; i++) WIDE_NEXT[r.wideWords[i]!] = r.wideValues[i]!;
     for (const m of this.memories) m.resetPipelines();
+    for (const a of this.resetArrays) NARROW.fill(a.init, a.slots.base, a.slots.base + a.length);
   }
 
   /** Holds the design's synchronous reset for `cycles` clock edges, then releases it. */
@@ -181,11 +200,11 @@ export class Simulator {
     if (s instanceof Bits) {
       if (typeof value !== "number") throw new SimulationError(`poke ${s.path}: expected a number for a ${s.width}-bit signal`);
       s.value = value;
-      if (s.kind === "reg") s.next = value;
+      if (s.isRegister) s.next = value;
     } else {
       if (typeof value !== "bigint") throw new SimulationError(`poke ${s.path}: expected a bigint for a ${s.width}-bit signal`);
       s.value = value;
-      if (s.kind === "reg") s.next = value;
+      if (s.isRegister) s.next = value;
     }
     this.dirty = true;
   }
