@@ -209,6 +209,10 @@ export class HardwareChecker {
         return;
       }
       if (name === "nextWord") return;
+      if (name === "set" && isRegArraySet(n)) {
+        tr.nextNodes.push(n); // a register array's next state, like `.next =`
+        return;
+      }
     }
     if (Node.isPropertyAccessExpression(callee)) {
       // A method of a child module (`this.child.step()`, `for (const pe of this.pes) pe.step()`).
@@ -310,6 +314,10 @@ export class HardwareChecker {
     const escaped = this.escapedMethods(cls);
     const unknownSeq = this.seqUnknown(cls);
     for (const site of this.nextSites(ownDecl)) {
+      if (isRegArraySet(site.node) && this.combReached.has(site.node) && !this.seqReached.has(site.node)) {
+        report(site.node, "reg-assign-outside-seq", `${site.target.getText()}: a register array is written in a combinational block (only this.seq blocks may)`);
+        continue;
+      }
       if (this.seqReached.has(site.node) || this.combReached.has(site.node)) continue;
       if (unknownSeq) continue;
       const owner = this.enclosingMember(site.node, cls);
@@ -363,6 +371,8 @@ export class HardwareChecker {
         const callee = strip(n.getExpression());
         if (Node.isPropertyAccessExpression(callee) && (callee.getName() === "setNextWord" || callee.getName() === "copyNextFrom")) {
           out.push({ node: n, target: callee.getExpression() });
+        } else if (isRegArraySet(n)) {
+          out.push({ node: n, target: (callee as Node & { getExpression(): Node }).getExpression() });
         }
       }
     });
@@ -629,4 +639,30 @@ function findConstObject(id: Node): Node | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `this.<field>.set(...)` where the field was declared with `this.regArray(...)` in the same
+ * class: writing a register array, which like `.next =` belongs in clocked logic.
+ */
+function isRegArraySet(n: Node): boolean {
+  if (!Node.isCallExpression(n)) return false;
+  const callee = strip(n.getExpression());
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "set") return false;
+  const target = strip(callee.getExpression());
+  if (!Node.isPropertyAccessExpression(target) || target.getExpression().getKind() !== SyntaxKind.ThisKeyword) return false;
+  const cls = n.getFirstAncestorByKind(SyntaxKind.ClassDeclaration);
+  if (!cls) return false;
+  const field = target.getName();
+  return cls.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => {
+    const e = strip(c.getExpression());
+    if (!Node.isPropertyAccessExpression(e) || e.getName() !== "regArray" || e.getExpression().getKind() !== SyntaxKind.ThisKeyword) return false;
+    const parent = c.getParent();
+    if (parent && Node.isPropertyDeclaration(parent)) return parent.getName() === field;
+    if (parent && Node.isBinaryExpression(parent)) {
+      const left = strip(parent.getLeft());
+      return Node.isPropertyAccessExpression(left) && left.getName() === field;
+    }
+    return false;
+  });
 }

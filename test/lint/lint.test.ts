@@ -28,6 +28,10 @@ describe("tsrtl lint", () => {
       expect(lint([`${fixtures}/clean.ts`], root).violations.map(formatViolation)).to.deep.equal([]);
     });
 
+    it("reg-assign-outside-seq: a register array written in a comb block or a testbench method, not in its seq block", () => {
+      expect(findings("reg-array.ts")).to.deep.equal(at("reg-array.ts", "15:7 reg-assign-outside-seq", "27:5 reg-assign-outside-seq"));
+    });
+
     it("reg-assign-outside-seq: .next in the constructor, in a comb block, in a testbench method; .value on a register", () => {
       expect(findings("reg-assign-outside-seq.ts")).to.deep.equal(
         at(
