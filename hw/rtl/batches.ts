@@ -14,7 +14,11 @@ export interface Block {
   readonly fn: () => void;
 }
 
-type Runner = () => void;
+/** A batch: one loop over the modules whose block it runs. */
+export interface Batch {
+  readonly loop: (mods: readonly Module[]) => void;
+  readonly mods: readonly Module[];
+}
 
 /** The method name under which `fn` is found on the prototype chain of `owner`, if any. */
 function methodName(owner: Module, fn: () => void): string | undefined {
@@ -35,13 +39,10 @@ function methodLoop(className: string, name: string): (mods: readonly Module[]) 
   return new Function("mods", body) as (mods: readonly Module[]) => void;
 }
 
-function closureLoop(fns: (() => void)[], owners: Module[]): Runner {
-  if (fns.length === 1) {
-    const f = fns[0]!, o = owners[0]!;
-    return () => f.call(o);
-  }
-  return () => {
-    for (let i = 0; i < fns.length; i++) fns[i]!.call(owners[i]);
+/** Runs arrow-function (or other non-method) blocks, each with its module as `this`. */
+function closureLoop(fns: (() => void)[]): (mods: readonly Module[]) => void {
+  return (mods) => {
+    for (let i = 0; i < fns.length; i++) fns[i]!.call(mods[i]);
   };
 }
 
@@ -51,8 +52,8 @@ export function batchKey(b: Block): string {
 }
 
 /** `compile`: let the batch compiler rewrite method batches (compile-batch.ts). */
-export function buildRunners(blocks: readonly Block[], compile = true): Runner[] {
-  const runners: Runner[] = [];
+export function buildBatches(blocks: readonly Block[], compile = true): Batch[] {
+  const batches: Batch[] = [];
   let i = 0;
   while (i < blocks.length) {
     const first = blocks[i]!;
@@ -63,13 +64,13 @@ export function buildRunners(blocks: readonly Block[], compile = true): Runner[]
       while (j < blocks.length && blocks[j]!.fn === first.fn && blocks[j]!.owner.constructor === ctor) j++;
       const mods = blocks.slice(i, j).map((b) => b.owner);
       const loop = (compile ? compileMethodBatch(name, first.fn, mods) : undefined) ?? methodLoop(ctor.name, name);
-      runners.push(() => loop(mods));
+      batches.push({ loop, mods });
     } else {
       while (j < blocks.length && methodName(blocks[j]!.owner, blocks[j]!.fn) === undefined) j++;
       const run = blocks.slice(i, j);
-      runners.push(closureLoop(run.map((b) => b.fn), run.map((b) => b.owner)));
+      batches.push({ loop: closureLoop(run.map((b) => b.fn)), mods: run.map((b) => b.owner) });
     }
     i = j;
   }
-  return runners;
+  return batches;
 }

@@ -46,6 +46,9 @@ export interface PortSignalFactory {
   wide(name: string, width: number, kind: "wire" | "reg"): WideBits;
 }
 
+/** Bit mask selected by each 4-bit byte-enable pattern. */
+const LANE_MASKS = Uint32Array.from({ length: 16 }, (_, m) => ((m & 1 ? 0xff : 0) | (m & 2 ? 0xff00 : 0) | (m & 4 ? 0xff0000 : 0) | (m & 8 ? 0xff000000 : 0)) >>> 0);
+
 /** Address width for a memory of `depth` words. */
 export function addressWidth(depth: number): number {
   return Math.max(1, Math.ceil(Math.log2(depth)));
@@ -66,6 +69,8 @@ export class Memory<D extends Signal = Signal> {
   private stageHead = 0;
   /** Writes of the current edge, applied after its reads (read-first). */
   private readonly pendingWrite: Uint8Array;
+  /** One port, narrow words, latency 1: takes the fast path in edge(). */
+  private readonly simpleSram: boolean;
 
   constructor(
     readonly owner: Module,
@@ -109,6 +114,7 @@ export class Memory<D extends Signal = Signal> {
     this.stageValid = new Uint8Array(portCount * stages);
     this.stageData = new Uint32Array(portCount * stages * this.wordsPerEntry);
     this.pendingWrite = new Uint8Array(portCount);
+    this.simpleSram = portCount === 1 && width <= 32 && latency === 1;
   }
 
   /** Host bytes allocated for contents so far. */
@@ -146,6 +152,10 @@ export class Memory<D extends Signal = Signal> {
 
   /** Clock edge: reads (into rdata's next value or the pipeline), then writes. */
   edge(): void {
+    if (this.simpleSram) {
+      this.edgeSimple();
+      return;
+    }
     const ports = this.ports;
     const stages = this.readLatency - 1;
     for (let i = 0; i < ports.length; i++) {
@@ -172,6 +182,21 @@ export class Memory<D extends Signal = Signal> {
     for (let i = 0; i < ports.length; i++) if (this.pendingWrite[i] === 1) this.portWrite(ports[i]!);
   }
 
+  /**
+   * The common SRAM macro: one port, one word of <= 32 bits, read latency 1. A port does one
+   * thing per edge, so read-first needs no ordering here.
+   */
+  private edgeSimple(): void {
+    const p = this.ports[0]!;
+    if (p.en.value !== 1) return;
+    const index = p.addr.value;
+    if (p.wen.value === 0) {
+      (p.rdata as Bits).next = index < this.depth ? this.storage.readWord(index, 0) : 0;
+    } else if (index < this.depth) {
+      this.storage.writeWord(index, 0, (p.wdata as Bits).value, this.laneMask(p.wmask, 0));
+    }
+  }
+
   private readInto(index: number, rd: Signal): void {
     if (rd instanceof Bits) rd.next = index < this.depth ? this.storage.readWord(index, 0) : 0;
     else for (let w = 0; w < this.wordsPerEntry; w++) rd.setNextWord(w, index < this.depth ? this.storage.readWord(index, w) : 0);
@@ -196,6 +221,7 @@ export class Memory<D extends Signal = Signal> {
   private laneMask(mask: Signal | undefined, w: number): number {
     const top = w === this.wordsPerEntry - 1 ? this.topMask : 0xffffffff;
     if (mask === undefined) return top;
+    if (mask instanceof Bits && w === 0) return (LANE_MASKS[mask.value & 15]! & top) >>> 0;
     const lanes = mask instanceof Bits ? mask.value >>> (4 * w) : (mask as WideBits).word((4 * w) >>> 5) >>> ((4 * w) & 31);
     let m = 0;
     for (let b = 0; b < 4; b++) if ((lanes >>> b) & 1) m |= 0xff << (8 * b);

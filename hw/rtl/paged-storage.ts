@@ -29,8 +29,13 @@ export class PagedStorage {
 
   /** Word `w` of entry `index`; 0 where nothing was written. */
   readWord(index: number, w: number): number {
-    const page = this.pages[Math.floor(index / this.entriesPerPage)];
+    const page = this.pages[this.pageOf(index)];
     return page === undefined ? 0 : page[(index & this.offsetMask) * this.wordsPerEntry + w]!;
+  }
+
+  /** Page number of an entry: a shift for the (usual) 32-bit indices. */
+  private pageOf(index: number): number {
+    return index <= 0xffffffff ? index >>> this.pageShift : Math.floor(index / this.entriesPerPage);
   }
 
   /** Sets word `w` of entry `index`, keeping only the bits set in `mask`. */
@@ -41,7 +46,7 @@ export class PagedStorage {
   }
 
   private pageFor(index: number): Uint32Array {
-    const p = Math.floor(index / this.entriesPerPage);
+    const p = this.pageOf(index);
     let page = this.pages[p];
     if (page === undefined) {
       page = new Uint32Array(this.entriesPerPage * this.wordsPerEntry);

@@ -6,7 +6,8 @@
  * combinational blocks run once each, in the static schedule, so every wire is settled for
  * the testbench, monitors and the waveform tracer.
  */
-import { buildRunners } from "./batches.ts";
+import { buildBatches } from "./batches.ts";
+import { buildCycle, buildSettle } from "./cycle.ts";
 import { elaborate, type Elaborated } from "./elaborate.ts";
 import { SimulationError } from "./errors.ts";
 import type { Memory } from "./memory.ts";
@@ -47,13 +48,11 @@ export class Simulator {
   readonly design: Elaborated;
   /** Clock edges since construction (reset cycles included). */
   cycle = 0;
-  private readonly combRunners: (() => void)[];
-  private readonly seqRunners: (() => void)[];
+  /** One clock cycle: edge, then settle (cycle.ts). */
+  private readonly cycleOnce: () => void;
+  /** Combinational logic only, after pokes. */
+  private readonly settleOnce: () => void;
   private readonly memories: Memory[];
-  private readonly narrowBase: number;
-  private readonly narrowNextView: Uint32Array;
-  private readonly wideBase: number;
-  private readonly wideNextView: Uint32Array;
   private readonly pokeable: Set<Signal>;
   /** Register arrays that reset loads with their init value. */
   private readonly resetArrays: RegArray[];
@@ -71,14 +70,24 @@ export class Simulator {
     this.design = elaborate(top);
     const d = this.design;
     const compile = options.compile ?? true;
-    this.combRunners = buildRunners(d.comb, compile);
-    this.seqRunners = buildRunners(d.seq, compile);
+    const comb = buildBatches(d.comb, compile);
     this.memories = d.memories;
-    this.narrowBase = d.storage.range.narrowBase;
-    this.narrowNextView = d.storage.narrowNextView;
-    this.wideBase = d.storage.range.wideBase;
-    this.wideNextView = d.storage.wideNextView;
     this.resetSlot = top.reset.slot;
+    this.settleOnce = buildSettle(comb);
+    this.cycleOnce = buildCycle({
+      seq: buildBatches(d.seq, compile),
+      memories: d.memories,
+      comb,
+      applyArrayWrites: applyRegArrayWrites,
+      narrow: NARROW,
+      resetSlot: this.resetSlot,
+      loadResetValues: () => this.loadResetValues(),
+      narrowNextView: d.storage.narrowNextView,
+      narrowBase: d.storage.range.narrowBase,
+      wide: WIDE,
+      wideNextView: d.storage.wideNextView,
+      wideBase: d.storage.range.wideBase,
+    });
     this.pokeable = new Set(
       d.signals.filter((s) => {
         const drv = d.netOf.get(s)?.driver;
@@ -92,37 +101,24 @@ export class Simulator {
 
   /** Runs the combinational schedule once (after pokes). */
   settle(): void {
-    const comb = this.combRunners;
-    for (let i = 0; i < comb.length; i++) comb[i]!();
+    this.settleOnce();
     this.dirty = false;
   }
 
   /** Advances `n` clock cycles. */
   step(n = 1): void {
     if (this.dirty) this.settle();
+    const cycle = this.cycleOnce;
     if (this.monitors.length === 0 && this.tracers.length === 0) {
-      for (let i = 0; i < n; i++) this.edgeAndSettle();
+      for (let i = 0; i < n; i++) cycle();
       this.cycle += n;
       return;
     }
     for (let i = 0; i < n; i++) {
-      this.edgeAndSettle();
+      cycle();
       this.cycle++;
       this.observe();
     }
-  }
-
-  private edgeAndSettle(): void {
-    const seq = this.seqRunners;
-    for (let i = 0; i < seq.length; i++) seq[i]!();
-    const mems = this.memories;
-    for (let i = 0; i < mems.length; i++) mems[i]!.edge();
-    applyRegArrayWrites();
-    if (NARROW[this.resetSlot] === 1) this.loadResetValues();
-    NARROW.set(this.narrowNextView, this.narrowBase);
-    if (this.wideNextView.length > 0) WIDE.set(this.wideNextView, this.wideBase);
-    const comb = this.combRunners;
-    for (let i = 0; i < comb.length; i++) comb[i]!();
   }
 
   private observe(): void {

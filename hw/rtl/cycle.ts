@@ -1,0 +1,85 @@
+/**
+ * The per-cycle function of a simulator, generated once at construction as straight-line
+ * code: every clocked batch, every memory's edge, the register-array writes, reset, the
+ * register copy and every combinational batch, each call at its own call site. Each site then
+ * only ever sees one function, which V8 inlines; a loop over an array of closures would make
+ * one megamorphic site do all the dispatch (it dominated small designs such as a CPU core).
+ */
+import type { Batch } from "./batches.ts";
+import type { Memory } from "./memory.ts";
+
+export interface CycleParts {
+  seq: readonly Batch[];
+  memories: readonly Memory[];
+  comb: readonly Batch[];
+  /** Applies register-array writes (signal.ts). */
+  applyArrayWrites: () => void;
+  /** Reset is asserted when the store holds 1 at this slot... */
+  narrow: Uint32Array;
+  resetSlot: number;
+  /** ...and then this loads the init values into the next-value stores. */
+  loadResetValues: () => void;
+  /** The register commit: copy these views into the stores at these offsets. */
+  narrowNextView: Uint32Array;
+  narrowBase: number;
+  wide: Uint32Array;
+  wideNextView: Uint32Array;
+  wideBase: number;
+}
+
+/** Above this many calls, a loop (one function stays small enough for V8 to optimise). */
+const MAX_UNROLLED = 400;
+
+function callsOf(prefix: string, batches: readonly Batch[]): string[] {
+  return batches.map((_, i) => `${prefix}L${i}(${prefix}M${i});`);
+}
+
+/** Straight-line `() => void` running one batch list (settling combinational logic). */
+export function buildSettle(comb: readonly Batch[]): () => void {
+  if (comb.length > MAX_UNROLLED) return () => comb.forEach((b) => b.loop(b.mods));
+  const names = comb.flatMap((_, i) => [`cL${i}`, `cM${i}`]);
+  const args = comb.flatMap((b) => [b.loop, b.mods]);
+  const body = `"use strict"; return function settle() { ${callsOf("c", comb).join(" ")} };\n//# sourceURL=tsrtl-settle`;
+  return (new Function(...names, body) as (...a: unknown[]) => () => void)(...args);
+}
+
+export function buildCycle(p: CycleParts): () => void {
+  const calls = p.seq.length + p.memories.length + p.comb.length;
+  if (calls > MAX_UNROLLED) {
+    return () => {
+      for (const b of p.seq) b.loop(b.mods);
+      for (const m of p.memories) m.edge();
+      p.applyArrayWrites();
+      if (p.narrow[p.resetSlot] === 1) p.loadResetValues();
+      p.narrow.set(p.narrowNextView, p.narrowBase);
+      if (p.wideNextView.length > 0) p.wide.set(p.wideNextView, p.wideBase);
+      for (const b of p.comb) b.loop(b.mods);
+    };
+  }
+  const names: string[] = [];
+  const args: unknown[] = [];
+  const bind = (name: string, value: unknown): void => {
+    names.push(name);
+    args.push(value);
+  };
+  p.seq.forEach((b, i) => (bind(`sL${i}`, b.loop), bind(`sM${i}`, b.mods)));
+  p.comb.forEach((b, i) => (bind(`cL${i}`, b.loop), bind(`cM${i}`, b.mods)));
+  p.memories.forEach((m, i) => bind(`mem${i}`, m));
+  bind("applyArrayWrites", p.applyArrayWrites);
+  bind("N", p.narrow);
+  bind("loadResetValues", p.loadResetValues);
+  bind("nextView", p.narrowNextView);
+  bind("W", p.wide);
+  bind("wideNextView", p.wideNextView);
+  const lines = [
+    ...callsOf("s", p.seq),
+    ...p.memories.map((_, i) => `mem${i}.edge();`),
+    "applyArrayWrites();",
+    `if (N[${p.resetSlot}] === 1) loadResetValues();`,
+    `N.set(nextView, ${p.narrowBase});`,
+    p.wideNextView.length > 0 ? `W.set(wideNextView, ${p.wideBase});` : "",
+    ...callsOf("c", p.comb),
+  ];
+  const body = `"use strict"; return function cycle() {\n  ${lines.join("\n  ")}\n};\n//# sourceURL=tsrtl-cycle`;
+  return (new Function(...names, body) as (...a: unknown[]) => () => void)(...args);
+}
