@@ -173,8 +173,10 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
             break;
           }
         }
+        // A Uint32Array store applies ToUint32 itself, so a full 32-bit mask is left out.
+        const mask = maskExpr(access.name);
         out.push(body.slice(pos, t.start), `${store}[__s${k}] = (`);
-        closeAt.set(end, `) & ${maskExpr(access.name)}`);
+        closeAt.set(end, mask === "-1" ? ")" : `) & ${mask}`);
         pos = after.end;
         i += 5;
         continue;
