@@ -25,18 +25,20 @@ export interface CycleParts {
   wide: Uint32Array;
   wideNextView: Uint32Array;
   wideBase: number;
+  /** Above this many calls, loops instead of straight-line code. */
+  maxUnrolled: number;
 }
 
-/** Above this many calls, a loop (one function stays small enough for V8 to optimise). */
-const MAX_UNROLLED = 400;
+/** Default call count above which loops are used (one function stays small enough for V8 to optimise). */
+export const MAX_UNROLLED = 400;
 
 function callsOf(prefix: string, batches: readonly Batch[]): string[] {
   return batches.map((_, i) => `${prefix}L${i}(${prefix}M${i});`);
 }
 
 /** Straight-line `() => void` running one batch list (settling combinational logic). */
-export function buildSettle(comb: readonly Batch[]): () => void {
-  if (comb.length > MAX_UNROLLED) return () => comb.forEach((b) => b.loop(b.mods));
+export function buildSettle(comb: readonly Batch[], maxUnrolled = MAX_UNROLLED): () => void {
+  if (comb.length > maxUnrolled) return () => comb.forEach((b) => b.loop(b.mods));
   const names = comb.flatMap((_, i) => [`cL${i}`, `cM${i}`]);
   const args = comb.flatMap((b) => [b.loop, b.mods]);
   const body = `"use strict"; return function settle() { ${callsOf("c", comb).join(" ")} };\n//# sourceURL=tsrtl-settle`;
@@ -45,7 +47,7 @@ export function buildSettle(comb: readonly Batch[]): () => void {
 
 export function buildCycle(p: CycleParts): () => void {
   const calls = p.seq.length + p.memories.length + p.comb.length;
-  if (calls > MAX_UNROLLED) {
+  if (calls > p.maxUnrolled) {
     return () => {
       for (const b of p.seq) b.loop(b.mods);
       for (const m of p.memories) m.edge();

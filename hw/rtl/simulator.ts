@@ -7,7 +7,7 @@
  * the testbench, monitors and the waveform tracer.
  */
 import { buildBatches } from "./batches.ts";
-import { buildCycle, buildSettle } from "./cycle.ts";
+import { buildCycle, buildSettle, MAX_UNROLLED } from "./cycle.ts";
 import { elaborate, type Elaborated } from "./elaborate.ts";
 import { SimulationError } from "./errors.ts";
 import type { Memory } from "./memory.ts";
@@ -42,6 +42,8 @@ export interface SimulatorOptions {
    * Default true; false runs every block as written (for debugging and differential tests).
    */
   compile?: boolean;
+  /** Batches and memories above which the cycle runs as loops rather than straight-line code (default 400). */
+  maxUnrolled?: number;
 }
 
 export class Simulator {
@@ -73,7 +75,8 @@ export class Simulator {
     const comb = buildBatches(d.comb, compile);
     this.memories = d.memories;
     this.resetSlot = top.reset.slot;
-    this.settleOnce = buildSettle(comb);
+    const maxUnrolled = options.maxUnrolled ?? MAX_UNROLLED;
+    this.settleOnce = buildSettle(comb, maxUnrolled);
     this.cycleOnce = buildCycle({
       seq: buildBatches(d.seq, compile),
       memories: d.memories,
@@ -87,6 +90,7 @@ export class Simulator {
       wide: WIDE,
       wideNextView: d.storage.wideNextView,
       wideBase: d.storage.range.wideBase,
+      maxUnrolled,
     });
     this.pokeable = new Set(
       d.signals.filter((s) => {

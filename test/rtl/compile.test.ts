@@ -42,9 +42,9 @@ class Mix extends Module {
   }
 }
 
-function trace(make: () => Module, compile: boolean, cycles: number, stim?: (sim: Simulator) => void): (number | bigint)[][] {
+function trace(make: () => Module, compile: boolean, cycles: number, stim?: (sim: Simulator) => void, maxUnrolled?: number): (number | bigint)[][] {
   const top = make();
-  const sim = new Simulator(top, { compile });
+  const sim = new Simulator(top, maxUnrolled === undefined ? { compile } : { compile, maxUnrolled });
   sim.reset();
   const signals = sim.signals();
   const rows: (number | bigint)[][] = [];
@@ -87,6 +87,16 @@ describe("batch compiler", () => {
       const a = trace(() => new Mix(), true, 500, (sim) => sim.poke("top.stim", rng1.next()));
       const b = trace(() => new Mix(), false, 500, (sim) => sim.poke("top.stim", rng2.next()));
       expect(a).to.deep.equal(b);
+    }
+  });
+
+  it("the cycle function gives the same results as straight-line code and as loops", () => {
+    for (const seed of [4, 5]) {
+      const rng1 = new Rng(seed);
+      const rng2 = new Rng(seed);
+      const unrolled = trace(() => new Mix(), true, 300, (sim) => sim.poke("top.stim", rng1.next()));
+      const looped = trace(() => new Mix(), true, 300, (sim) => sim.poke("top.stim", rng2.next()), 0);
+      expect(looped).to.deep.equal(unrolled);
     }
   });
 
