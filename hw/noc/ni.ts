@@ -15,10 +15,40 @@
  * cycle the flit arrived), one flit per cycle while `ej_ready` is 1, returning a credit for
  * each flit delivered.
  */
-import { Module, SimulationError, type Bits } from "../rtl/index.ts";
+import { Module, SimulationError, type Bits, type BitsVec } from "../rtl/index.ts";
 import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, VC_MASK, VC_SHIFT, VNET_MASK, VNET_SHIFT } from "./flit.ts";
 import type { LinkOut } from "./router.ts";
 import type { RouterParams } from "./params.ts";
+
+/** Indices in NetworkInterface.inVec: every word the clocked block reads, through one slot table. */
+const I_CR = 0;
+const I_CTL = 1;
+const I_SRC = 2;
+const I_DATA = 3;
+const I_CT = 4;
+const I_IT = 5;
+const I_INJ_CTL = 6;
+const I_INJ_DATA = 7;
+const I_INJ_CT = 8;
+const I_EJ_READY = 9;
+const I_INJ_READY_R = 10;
+const I_EJ_CTL_R = 11;
+
+/** Ejection buffer slot record (one per VC and slot): flit words and arrival cycle, in one cache line half. */
+const ES = 8;
+const E_CTL = 0;
+const E_SRC = 1;
+const E_DATA = 2;
+const E_CT = 3;
+const E_IT = 4;
+const E_READY = 5;
+/** Per-VC records: ejection ring (front slot, flits), injection side output VC (owner, credits in use, tail sent). */
+const VR = 8;
+const R_HEAD = 0;
+const R_COUNT = 1;
+const R_OWNER = 2;
+const R_OCC = 3;
+const R_TAIL = 4;
 
 export class NetworkInterface extends Module {
   /** This NI's address (flit.ts nodeCode or an edge code). */
@@ -62,22 +92,18 @@ export class NetworkInterface extends Module {
   private curSrc = 0;
   private seqNo = 0;
   private readonly lastVc: Int32Array;
-  private readonly ovcOwner: Uint8Array;
-  private readonly ovcOcc: Uint8Array;
-  private readonly ovcTail: Uint8Array;
+  /** Per-VC records, VR words each (R_*). */
+  private readonly vcr: Int32Array;
+  private readonly inVec: BitsVec;
   private readonly cqT: Int32Array;
   private readonly cqV: Int8Array;
   private cqHead = 0;
   private cqCount = 0;
   // ejection state
-  private readonly bufCtl: Uint32Array;
-  private readonly bufSrc: Uint32Array;
-  private readonly bufData: Uint32Array;
-  private readonly bufCt: Uint32Array;
-  private readonly bufIt: Uint32Array;
-  private readonly bufReady: Int32Array;
-  private readonly bufHead: Uint8Array;
-  private readonly bufCount: Uint8Array;
+  /** Ejection buffer slots, ES words each (E_*): VC vc's ring starts at vc * RS. */
+  private readonly ebuf: Int32Array;
+  /** Words per VC ring: bufDepth slots and one unused (an odd stride spreads the rings over the cache sets). */
+  private readonly RS: number;
   private occMask = 0;
   private curEj = -1;
   private readonly vnetLo: Int32Array;
@@ -138,20 +164,14 @@ export class NetworkInterface extends Module {
     this.connect(this.ej_at, this.ejRegs.at);
 
     this.lastVc = new Int32Array(params.vnets);
-    this.ovcOwner = new Uint8Array(V);
-    this.ovcOcc = new Uint8Array(V);
-    this.ovcTail = new Uint8Array(V);
+    this.vcr = new Int32Array(V * VR);
+    const n = this.netIn;
+    this.inVec = this.vec([this.netCrIn, n.ctl, n.src, n.data, n.ct, n.it, this.inj_ctl, this.inj_data, this.inj_ct, this.ej_ready, this.injReadyReg, this.ejRegs.ctl]);
     const cq = params.linkLatency + 2;
     this.cqT = new Int32Array(cq);
     this.cqV = new Int8Array(cq);
-    this.bufCtl = new Uint32Array(V * B);
-    this.bufSrc = new Uint32Array(V * B);
-    this.bufData = new Uint32Array(V * B);
-    this.bufCt = new Uint32Array(V * B);
-    this.bufIt = new Uint32Array(V * B);
-    this.bufReady = new Int32Array(V * B);
-    this.bufHead = new Uint8Array(V);
-    this.bufCount = new Uint8Array(V);
+    this.RS = (B + 1) * ES;
+    this.ebuf = new Int32Array(V * this.RS);
     const per = V / params.vnets;
     this.vnetLo = Int32Array.from({ length: params.vnets }, (_, k) => k * per);
     this.vnetN = new Int32Array(params.vnets).fill(per);
@@ -167,13 +187,9 @@ export class NetworkInterface extends Module {
     this.curVc = -1;
     this.seqNo = 0;
     this.lastVc.fill(-1);
-    this.ovcOwner.fill(0);
-    this.ovcOcc.fill(0);
-    this.ovcTail.fill(0);
+    this.vcr.fill(0);
     this.cqHead = 0;
     this.cqCount = 0;
-    this.bufHead.fill(0);
-    this.bufCount.fill(0);
     this.occMask = 0;
     this.curEj = -1;
     this.error = "";
@@ -196,13 +212,15 @@ export class NetworkInterface extends Module {
       return;
     }
     const now = this.t++;
-    const cr = this.netCrIn.value;
-    const fin = this.netIn.ctl.value;
-    const inj = this.inj_ctl.value & F_VALID;
+    const iv = this.inVec;
+    const cr = iv.get(I_CR);
+    const fin = iv.get(I_CTL);
+    const inj = iv.get(I_INJ_CTL) & F_VALID;
     if (cr === 0 && (fin & F_VALID) === 0 && inj === 0 && this.busy === 0 && this.dirty === 0) return;
     if (cr !== 0) {
       const n = this.cqT.length;
-      const s = (this.cqHead + this.cqCount) % n;
+      let s = this.cqHead + this.cqCount;
+      if (s >= n) s -= n;
       this.cqT[s] = now + this.params.linkLatency;
       this.cqV[s] = cr >>> 1;
       this.cqCount++;
@@ -213,31 +231,34 @@ export class NetworkInterface extends Module {
     // credits for the router's local input port
     while (this.cqCount > 0 && this.cqT[this.cqHead]! <= now) {
       const vc = this.cqV[this.cqHead]!;
-      const occ = this.ovcOcc[vc]!;
+      const r = vc * VR;
+      const occ = this.vcr[r + R_OCC]!;
       if (occ === 0) this.fail(`credit underflow on VC ${vc}`);
-      else this.ovcOcc[vc] = occ - 1;
-      if (this.params.waitTailCredit && occ === 1 && this.ovcTail[vc] === 1) {
-        this.ovcOwner[vc] = 0;
-        this.ovcTail[vc] = 0;
+      else this.vcr[r + R_OCC] = occ - 1;
+      if (this.params.waitTailCredit && occ === 1 && this.vcr[r + R_TAIL] === 1) {
+        this.vcr[r + R_OWNER] = 0;
+        this.vcr[r + R_TAIL] = 0;
       }
       this.cqHead = this.cqHead + 1 === this.cqT.length ? 0 : this.cqHead + 1;
       this.cqCount--;
       this.busy--;
     }
     // injection
-    if (this.pendValid === 0 && inj !== 0 && this.injReadyReg.value === 1) {
+    if (this.pendValid === 0 && inj !== 0 && iv.get(I_INJ_READY_R) === 1) {
       this.pendValid = 1;
-      this.pendCtl = this.inj_ctl.value;
-      this.pendData = this.inj_data.value;
-      this.pendCt = this.inj_ct.value;
+      this.pendCtl = iv.get(I_INJ_CTL);
+      this.pendData = iv.get(I_INJ_DATA);
+      this.pendCt = iv.get(I_INJ_CT);
       this.busy++;
     }
     if (this.pendValid === 1 && this.trySend(now)) dirty |= 1;
     else if ((this.dirty & 1) !== 0) this.oregs.ctl.next = 0;
-    this.injReadyReg.next = this.pendValid === 0 ? 1 : 0;
+    // assigned only when it changes (an unassigned register holds its value)
+    const ready = this.pendValid === 0 ? 1 : 0;
+    if (iv.get(I_INJ_READY_R) !== ready) this.injReadyReg.next = ready;
     // ejection
-    const ejValid = this.ejRegs.ctl.value & F_VALID;
-    if (ejValid === 0 || this.ej_ready.value === 1) {
+    const ejValid = iv.get(I_EJ_CTL_R) & F_VALID;
+    if (ejValid === 0 || iv.get(I_EJ_READY) === 1) {
       const vc = this.occMask === 0 ? -1 : this.pickEjection(now);
       if (vc >= 0) {
         this.deliver(vc);
@@ -251,19 +272,28 @@ export class NetworkInterface extends Module {
   private receive(ctl: number, now: number): void {
     const vc = (ctl >>> VC_SHIFT) & VC_MASK;
     const B = this.B;
-    const n = this.bufCount[vc]!;
-    if (vc >= this.V || n >= B) {
+    if (vc >= this.V) {
       this.fail(`ejection buffer overflow on VC ${vc}`);
       return;
     }
-    const s = vc * B + ((this.bufHead[vc]! + n) % B);
-    this.bufCtl[s] = ctl;
-    this.bufSrc[s] = this.netIn.src.value;
-    this.bufData[s] = this.netIn.data.value;
-    this.bufCt[s] = this.netIn.ct.value;
-    this.bufIt[s] = this.netIn.it.value;
-    this.bufReady[s] = now + this.params.linkLatency;
-    this.bufCount[vc] = n + 1;
+    const r = vc * VR;
+    const n = this.vcr[r + R_COUNT]!;
+    if (n >= B) {
+      this.fail(`ejection buffer overflow on VC ${vc}`);
+      return;
+    }
+    let k = this.vcr[r + R_HEAD]! + n;
+    if (k >= B) k -= B;
+    const s = vc * this.RS + k * ES;
+    const iv = this.inVec;
+    const e = this.ebuf;
+    e[s + E_CTL] = ctl;
+    e[s + E_SRC] = iv.get(I_SRC);
+    e[s + E_DATA] = iv.get(I_DATA);
+    e[s + E_CT] = iv.get(I_CT);
+    e[s + E_IT] = iv.get(I_IT);
+    e[s + E_READY] = now + this.params.linkLatency;
+    this.vcr[r + R_COUNT] = n + 1;
     this.occMask |= 1 << vc;
     this.busy++;
   }
@@ -280,7 +310,7 @@ export class NetworkInterface extends Module {
         const last = this.lastVc[vn]!;
         for (let k = 1; k <= cnt; k++) {
           const c = last < lo || last >= lo + cnt ? lo : lo + ((last - lo + k) % cnt);
-          if (this.ovcOwner[c] === 0) {
+          if (this.vcr[c * VR + R_OWNER] === 0) {
             this.pendVc = c;
             break;
           }
@@ -297,30 +327,32 @@ export class NetworkInterface extends Module {
         return false;
       }
     }
-    if (this.ovcOcc[vc]! >= this.B) return false;
+    const r = vc * VR;
+    const vcr = this.vcr;
+    if (vcr[r + R_OCC]! >= this.B) return false;
     if ((ctl & F_HEAD) !== 0) {
-      this.ovcOwner[vc] = 1;
-      this.ovcTail[vc] = 0;
+      vcr[r + R_OWNER] = 1;
+      vcr[r + R_TAIL] = 0;
       this.lastVc[(ctl >>> VNET_SHIFT) & VNET_MASK] = vc;
       this.pendVc = -1;
       this.curSrc = (this.code | (this.seqNo << 10)) >>> 0;
       this.seqNo = (this.seqNo + 1) & 0x3fffff;
     }
-    this.ovcOcc[vc]!++;
+    vcr[r + R_OCC]!++;
     if ((ctl & F_TAIL) !== 0) {
       this.curVc = -1;
-      this.ovcTail[vc] = 1;
+      vcr[r + R_TAIL] = 1;
       if (!this.params.waitTailCredit) {
-        this.ovcOwner[vc] = 0;
-        this.ovcTail[vc] = 0;
+        vcr[r + R_OWNER] = 0;
+        vcr[r + R_TAIL] = 0;
       }
     } else this.curVc = vc;
-    const r = this.oregs;
-    r.ctl.next = ((ctl & ~((VC_MASK << VC_SHIFT) | (HOPS_MASK << HOPS_SHIFT))) | (vc << VC_SHIFT)) >>> 0;
-    r.src.next = this.curSrc;
-    r.data.next = this.pendData;
-    r.ct.next = this.pendCt;
-    r.it.next = now;
+    const out = this.oregs;
+    out.ctl.next = ((ctl & ~((VC_MASK << VC_SHIFT) | (HOPS_MASK << HOPS_SHIFT))) | (vc << VC_SHIFT)) >>> 0;
+    out.src.next = this.curSrc;
+    out.data.next = this.pendData;
+    out.ct.next = this.pendCt;
+    out.it.next = now;
     this.pendValid = 0;
     this.busy--;
     this.injected++;
@@ -329,11 +361,11 @@ export class NetworkInterface extends Module {
 
   /** The VC whose front flit goes to the client now, or -1. Packets are not interleaved. */
   private pickEjection(now: number): number {
-    const B = this.B;
     const cur = this.curEj;
     if (cur >= 0) {
-      if (this.bufCount[cur] === 0) return -1;
-      return this.bufReady[cur * B + this.bufHead[cur]!]! <= now ? cur : -1;
+      const r = cur * VR;
+      if (this.vcr[r + R_COUNT] === 0) return -1;
+      return this.ebuf[cur * this.RS + this.vcr[r + R_HEAD]! * ES + E_READY]! <= now ? cur : -1;
     }
     // the packet whose head arrived first (keeps each flow in order); ties cannot happen
     let m = this.occMask;
@@ -342,7 +374,7 @@ export class NetworkInterface extends Module {
     while (m !== 0) {
       const vc = 31 - Math.clz32(m & -m);
       m &= m - 1;
-      const at = this.bufReady[vc * B + this.bufHead[vc]!]!;
+      const at = this.ebuf[vc * this.RS + this.vcr[vc * VR + R_HEAD]! * ES + E_READY]!;
       if (at < bestAt) {
         bestAt = at;
         best = vc;
@@ -353,19 +385,22 @@ export class NetworkInterface extends Module {
 
   private deliver(vc: number): void {
     const B = this.B;
-    const h = this.bufHead[vc]!;
-    const s = vc * B + h;
-    const ctl = this.bufCtl[s]!;
+    const r = vc * VR;
+    const h = this.vcr[r + R_HEAD]!;
+    const s = vc * this.RS + h * ES;
+    const b = this.ebuf;
+    const ctl = b[s + E_CTL]!;
     const e = this.ejRegs;
     e.ctl.next = ctl;
-    e.src.next = this.bufSrc[s]!;
-    e.data.next = this.bufData[s]!;
-    e.ct.next = this.bufCt[s]!;
-    e.it.next = this.bufIt[s]!;
-    e.at.next = this.bufReady[s]!;
-    const n = this.bufCount[vc]! - 1;
-    this.bufCount[vc] = n;
-    this.bufHead[vc] = h + 1 === B ? 0 : h + 1;
+    e.src.next = b[s + E_SRC]!;
+    e.data.next = b[s + E_DATA]!;
+    e.ct.next = b[s + E_CT]!;
+    e.it.next = b[s + E_IT]!;
+    e.at.next = b[s + E_READY]!;
+    const n = this.vcr[r + R_COUNT]! - 1;
+    this.vcr[r + R_COUNT] = n;
+    // an emptied ring restarts at slot 0 (fewer cache lines in use)
+    this.vcr[r + R_HEAD] = n === 0 || h + 1 === B ? 0 : h + 1;
     if (n === 0) this.occMask &= ~(1 << vc);
     this.busy--;
     this.crReg.next = 1 | (vc << 1);
@@ -376,7 +411,7 @@ export class NetworkInterface extends Module {
   // ---- testbench views
   /** Credits in use on the router's local input VC (flits sent, credit not yet back). */
   occupancy(vc: number): number {
-    return this.ovcOcc[vc]!;
+    return this.vcr[vc * VR + R_OCC]!;
   }
   creditsPending(vc: number): number {
     let n = 0;
@@ -384,12 +419,12 @@ export class NetworkInterface extends Module {
     return n;
   }
   buffered(vc: number): number {
-    return this.bufCount[vc]!;
+    return this.vcr[vc * VR + R_COUNT]!;
   }
   /** Flits held (pending injection + ejection buffers). */
   get flitsHeld(): number {
     let n = this.pendValid;
-    for (let i = 0; i < this.bufCount.length; i++) n += this.bufCount[i]!;
+    for (let vc = 0; vc < this.V; vc++) n += this.vcr[vc * VR + R_COUNT]!;
     return n;
   }
   check(): void {

@@ -1,8 +1,8 @@
 /**
  * Record layouts of the router's register file (router.ts). The per-cycle path touches a few
  * records per flit, so each record's fields sit together in one Int32Array (one or two cache
- * lines) instead of in one small typed array per field: with 64 busy routers a cycle, the
- * simulator is bound by memory traffic, not by arithmetic.
+ * lines) instead of in one small typed array per field: with 64 busy routers a cycle, cache
+ * misses are a large part of the simulator's cost.
  *
  * Flit words are stored as int32 (ctl, src, data, ct and it are 32-bit patterns; only bit
  * operations and copies touch them, and a register's `.next` masks them back to uint32).
@@ -17,7 +17,7 @@ export const VA_PEND = 2;
 /** Output VC(s) held; switch allocation from cycle V_TIME on. */
 export const ACTIVE = 3;
 
-/** Buffer slot record: words per slot (slot s of input VC i is record i * bufDepth + s). */
+/** Buffer slot record: words per slot (input VC i's ring of bufDepth slots starts at word i * Router.RS). */
 export const FS = 8;
 export const S_CTL = 0;
 export const S_SRC = 1;
@@ -41,12 +41,15 @@ export const V_OVC0 = 4;
 export const V_OVC1 = 5;
 /** Outputs the front flit still has to go to (bit 0: out0, bit 1: out1). */
 export const V_NEED = 6;
-/** VC granted, pending (vaDelay > 1). */
+/** VC granted, pending (vaDelay > 1: VA_PEND state). */
 export const V_GRANT = 7;
 /** 1 while a switch grant is pending (saDelay > 1), its output and the cycle it takes effect. */
 export const V_SAPEND = 8;
-export const V_SAOUT = 9;
+/** Shares V_GRANT's word: a switch grant is pending only in ACTIVE state, a VC grant only in VA_PEND. */
+export const V_SAOUT = 7;
 export const V_SATIME = 10;
+/** S_READY of the front flit (kept here so switch allocation does not read the buffer). */
+export const V_READY = 9;
 /** Flow of the packet at the VC (source, destination, vnet) and its arrival ticket. */
 export const V_FLOW = 11;
 export const V_TICKET = 12;
@@ -97,5 +100,8 @@ export const P_SAREQ = 9;
 export const P_SAINREQ = 10;
 /** Input port: credit word sent upstream this cycle. */
 export const P_CRSEND = 11;
+/** Input port: VCs in VA state, VCs in ACTIVE state (the allocators' work lists). */
+export const P_VAMASK = 12;
+export const P_ACTMASK = 13;
 /** Input port: the VC that requests output o is at P_SALABEL + o. */
 export const P_SALABEL = 16;

@@ -11,6 +11,14 @@
  * that clocked block, so they update at the clock edge like registers (no other block sees
  * them, and results do not depend on block order). A router with empty buffers, no credits in
  * flight and no arriving flit returns after reading its ten input words.
+ *
+ * Speed: at 0.30 packets/node/cycle every router of an 8x8 mesh is busy every cycle, so the
+ * per-cycle path is written like a C++ simulator's. The register file is a few Int32Arrays
+ * of records (router-layout.ts: buffer slots, input VCs, output VCs, ports, crossbar slots),
+ * so one flit or VC touches one or two cache lines; the allocators walk bit masks of the VCs
+ * in VA or ACTIVE state and of the ports with work (credits in flight, a flit due, a register
+ * to clear) instead of every VC and port; conflict-free switch allocation (the common case)
+ * skips the request matrix; the inputs are read through one BitsVec.
  */
 import { Module, SimulationError, type Bits, type BitsVec } from "../rtl/index.ts";
 import {
@@ -56,6 +64,7 @@ import {
   V_OVC0,
   V_OVC1,
   V_SAOUT,
+  V_READY,
   V_SAPEND,
   V_SATIME,
   V_STATE,
@@ -84,6 +93,8 @@ import {
   P_SARR,
   P_TICKET,
   P_VAREQN,
+  P_VAMASK,
+  P_ACTMASK,
   PS,
 } from "./router-layout.ts";
 
@@ -117,8 +128,8 @@ export class Router extends Module {
   readonly crIn: Bits[] = [];
   /** Credits to the upstream router of each input port. */
   readonly crOut: Bits[] = [];
-  private readonly oregs: LinkOut[] = [];
-  private readonly crRegs: Bits[] = [];
+  /** Output registers in one array: port p's flit words at 5p..5p+4 (LinkOut order), its credit at 25 + p. */
+  private readonly outRegs: Bits[];
   /**
    * All input words in one vector (port p: flit words 5p..5p+4 in LinkOut order, credit
    * 25 + p): ten reads a cycle go straight to the value store through one slot table.
@@ -142,12 +153,17 @@ export class Router extends Module {
   /** Input ports that send a credit this cycle (bit p). */
   private crMask = 0;
   private readonly L: number;
-  private readonly CD: number;
   private readonly RD: number;
   /** Output registers holding a non-zero next value (bit p: flit port p, bit 8+p: credit port p). */
   private dirty = 0;
-  /** Buffer slots, FS words each (router-layout.ts S_*). */
+  /** Buffer slots, FS words each (router-layout.ts S_*): input VC i's ring starts at i * RS. */
   private readonly flits: Int32Array;
+  /**
+   * Words per VC ring: bufDepth slots and one unused. Most VCs only use their first slot (an
+   * emptied ring restarts there); a power-of-two stride would put all those slots in a quarter
+   * of the cache sets, the odd slot count spreads them over all sets.
+   */
+  private readonly RS: number;
   /** Input-VC records, VS words each (V_*). */
   private readonly vcs: Int32Array;
   /** Port records, PS words each (P_*): the small per-port state in one array. */
@@ -160,6 +176,14 @@ export class Router extends Module {
   /** Crossbar pipeline: record per output port and cycle modulo xq (X_*). */
   private readonly xq: number;
   private readonly xb: Int32Array;
+  /** Per crossbar slot (cycle modulo xq): output ports with a flit due (bit o). */
+  private readonly xbDue: Int32Array;
+  /** (t % xq): the crossbar slot of the next cycle to run. */
+  private xbNow = 0;
+  /** Cycles from reading a credit to applying it (link latency + credit delay). */
+  private readonly creditAt: number;
+  /** Output ports with credits in flight (bit o). */
+  private cqMask = 0;
   // allocators
   private readonly vaG: Int16Array;
   private readonly vaA: Int16Array;
@@ -167,6 +191,10 @@ export class Router extends Module {
   private readonly vaReqVm: Int32Array;
   private readonly vaInMatch: Int8Array;
   private readonly vaGrants: Int16Array;
+  /** Input port of input VC i. */
+  private readonly portOf: Uint8Array;
+  /** iSLIP scratch: output VCs granted to the k-th requester. */
+  private readonly vaGms: Int32Array;
   private readonly saGrants: Int8Array;
   private readonly vnetMask: Int32Array;
   private readonly islipVa: boolean;
@@ -188,6 +216,8 @@ export class Router extends Module {
     this.cy = cy;
     const V = (this.V = params.vcs);
     const B = (this.B = params.bufDepth);
+    const oregs: LinkOut[] = [];
+    const crRegs: Bits[] = [];
     for (let p = 0; p < NPORTS; p++) {
       const n = PORT_NAMES[p]!;
       this.inp.push({
@@ -213,17 +243,19 @@ export class Router extends Module {
       };
       for (const k of ["ctl", "src", "data", "ct", "it"] as const) this.connect(o[k], r[k]);
       this.out.push(o);
-      this.oregs.push(r);
+      oregs.push(r);
       this.crIn.push(this.input(`cr_in_${n}`, 6));
       const co = this.output(`cr_out_${n}`, 6);
       const cr = this.reg(`cr_${n}`, 6);
       this.connect(co, cr);
       this.crOut.push(co);
-      this.crRegs.push(cr);
+      crRegs.push(cr);
     }
+    this.outRegs = [...oregs.flatMap((l) => [l.ctl, l.src, l.data, l.ct, l.it]), ...crRegs];
     this.inVec = this.vec([...this.inp.flatMap((l) => [l.ctl, l.src, l.data, l.ct, l.it]), ...this.crIn]);
     const NI = NPORTS * V;
-    this.flits = new Int32Array(NI * B * FS);
+    this.RS = (B + 1) * FS;
+    this.flits = new Int32Array(NI * this.RS);
     this.vcs = new Int32Array(NI * VS);
     this.pt = new Int32Array(NPORTS * PS);
     this.ovc = new Int32Array(NI * OS);
@@ -231,12 +263,15 @@ export class Router extends Module {
     this.cq = new Int32Array(NPORTS * this.cqN * 2);
     this.xq = params.stDelay + params.saDelay + 1;
     this.xb = new Int32Array(NPORTS * this.xq * XS);
+    this.xbDue = new Int32Array(this.xq);
     this.vaG = new Int16Array(NI);
     this.vaA = new Int16Array(NI);
     this.vaReq = new Int16Array(NPORTS * NI);
     this.vaReqVm = new Int32Array(NPORTS * NI);
     this.vaInMatch = new Int8Array(NI);
     this.vaGrants = new Int16Array(V);
+    this.portOf = Uint8Array.from({ length: NI }, (_, i) => Math.floor(i / V));
+    this.vaGms = new Int32Array(NI);
     this.saGrants = new Int8Array(NPORTS);
     this.vnetMask = new Int32Array(params.vnets);
     const per = V / params.vnets;
@@ -245,7 +280,7 @@ export class Router extends Module {
       this.vnetMask[k] = per === 32 ? -1 : (m << (k * per)) | 0;
     }
     this.L = params.linkLatency;
-    this.CD = params.creditDelay;
+    this.creditAt = params.linkLatency + params.creditDelay;
     this.RD = params.routingDelay;
     this.islipVa = params.vcAlloc === "islip";
     this.islipSa = params.swAlloc === "islip";
@@ -255,6 +290,7 @@ export class Router extends Module {
 
   private clearState(): void {
     this.t = 0;
+    this.xbNow = 0;
     this.busy = 0;
     this.nBuf = 0;
     this.nCred = 0;
@@ -273,6 +309,8 @@ export class Router extends Module {
       this.ovc[j + O_TAIL] = 0;
     }
     for (let x = 0; x < this.xb.length; x += XS) this.xb[x + X_T] = -1;
+    this.xbDue.fill(0);
+    this.cqMask = 0;
     this.vaG.fill(0);
     this.vaA.fill(0);
     this.error = "";
@@ -319,12 +357,15 @@ export class Router extends Module {
       return;
     }
     const now = this.t++;
+    // crossbar slot of this cycle (now % xq), kept incrementally: no division per cycle
+    const xbNow = this.xbNow;
+    this.xbNow = xbNow + 1 === this.xq ? 0 : xbNow + 1;
     const iv = this.inVec;
     let arrived = 0;
     for (let p = 0; p < NPORTS; p++) {
       if ((iv.get(p * 5) & 1) !== 0) arrived |= 1 << p;
       const c = iv.get(25 + p);
-      if (c !== 0) this.pushCredit(p, c >>> 1, now + this.L + this.CD);
+      if (c !== 0) this.pushCredit(p, c >>> 1, now + this.creditAt);
     }
     if (arrived !== 0) this.receive(arrived, now);
     if (this.busy === 0) {
@@ -342,25 +383,26 @@ export class Router extends Module {
 
   private clearOutputs(): void {
     for (let p = 0; p < NPORTS; p++) {
-      if ((this.dirty & (1 << p)) !== 0) this.oregs[p]!.ctl.next = 0;
-      if ((this.dirty & (256 << p)) !== 0) this.crRegs[p]!.next = 0;
+      if ((this.dirty & (1 << p)) !== 0) this.outRegs[p * 5]!.next = 0;
+      if ((this.dirty & (256 << p)) !== 0) this.outRegs[25 + p]!.next = 0;
     }
     this.dirty = 0;
   }
 
   private pushCredit(port: number, vc: number, at: number): void {
     const n = this.cqN;
-    const k = this.pt[port * PS + P_CQCOUNT];
+    const k = this.pt[port * PS + P_CQCOUNT]!;
     if (k >= n) {
       this.fail(`credit queue overflow at output ${PORT_NAMES[port]}`);
       return;
     }
-    let h = this.pt[port * PS + P_CQHEAD] + k;
+    let h = this.pt[port * PS + P_CQHEAD]! + k;
     if (h >= n) h -= n;
     const slot = port * n + h;
     this.cq[2 * slot] = at;
     this.cq[2 * slot + 1] = vc;
     this.pt[port * PS + P_CQCOUNT] = k + 1;
+    this.cqMask |= 1 << port;
     this.busy++;
     this.nCred++;
   }
@@ -394,7 +436,7 @@ export class Router extends Module {
       }
       let k = vcs[r + V_HEAD]! + n;
       if (k >= B) k -= B;
-      const s = (i * B + k) * FS;
+      const s = i * this.RS + k * FS;
       flits[s + S_CTL] = ctl;
       flits[s + S_SRC] = iv.get(p * 5 + 1);
       flits[s + S_DATA] = iv.get(p * 5 + 2);
@@ -402,11 +444,12 @@ export class Router extends Module {
       flits[s + S_IT] = iv.get(p * 5 + 4);
       flits[s + S_READY] = ready;
       if ((ctl & F_HEAD) !== 0) {
-        const t = this.pt[p * PS + P_TICKET];
+        const t = this.pt[p * PS + P_TICKET]!;
         flits[s + S_TICKET] = t;
         this.pt[p * PS + P_TICKET] = (t + 1) & 0x3fffffff;
       }
       vcs[r + V_COUNT] = n + 1;
+      if (n === 0) vcs[r + V_READY] = ready;
       this.pt[p * PS + P_OCC] |= 1 << vc;
       this.busy++;
       this.nBuf++;
@@ -415,6 +458,17 @@ export class Router extends Module {
         this.startPacket(i, p, ctl, flits[s + S_SRC]!, flits[s + S_TICKET]!, ready + this.RD);
       }
     }
+  }
+
+  /** Sets input VC i's state, keeping the port's VA and ACTIVE masks (the allocators' work lists). */
+  private setState(i: number, st: number): void {
+    this.vcs[i * VS + V_STATE] = st;
+    const p = this.portOf[i]!;
+    const bit = 1 << (i - p * this.V);
+    const b = p * PS;
+    const pt = this.pt;
+    pt[b + P_VAMASK] = st === VA ? pt[b + P_VAMASK]! | bit : pt[b + P_VAMASK]! & ~bit;
+    pt[b + P_ACTMASK] = st === ACTIVE ? pt[b + P_ACTMASK]! | bit : pt[b + P_ACTMASK]! & ~bit;
   }
 
   private startPacket(i: number, p: number, ctl: number, src: number, ticket: number, vaAt: number): void {
@@ -428,7 +482,7 @@ export class Router extends Module {
     vcs[r + V_OUT1] = (rt >>> 4) - 1;
     vcs[r + V_OVC0] = -1;
     vcs[r + V_OVC1] = -1;
-    vcs[r + V_STATE] = VA;
+    this.setState(i, VA);
     vcs[r + V_TIME] = vaAt;
     this.nVa++;
   }
@@ -438,10 +492,12 @@ export class Router extends Module {
     const V = this.V;
     const wait = this.params.waitTailCredit;
     const ovc = this.ovc;
-    for (let o = 0; o < NPORTS; o++) {
-      let k = this.pt[o * PS + P_CQCOUNT];
-      if (k === 0) continue;
-      let h = this.pt[o * PS + P_CQHEAD];
+    let ports = this.cqMask;
+    while (ports !== 0) {
+      const o = 31 - Math.clz32(ports & -ports);
+      ports &= ports - 1;
+      let k = this.pt[o * PS + P_CQCOUNT]!;
+      let h = this.pt[o * PS + P_CQHEAD]!;
       while (k > 0 && this.cq[2 * (o * n + h)]! <= now) {
         const vc = this.cq[2 * (o * n + h) + 1]!;
         const j = (o * V + vc) * OS;
@@ -460,6 +516,7 @@ export class Router extends Module {
       }
       this.pt[o * PS + P_CQHEAD] = h;
       this.pt[o * PS + P_CQCOUNT] = k;
+      if (k === 0) this.cqMask &= ~(1 << o);
     }
   }
 
@@ -467,26 +524,25 @@ export class Router extends Module {
 
   private allocateVcs(now: number): void {
     const V = this.V;
-    const B = this.B;
     const NI = NPORTS * V;
     const vcs = this.vcs;
     let any = 0;
     for (let p = 0; p < NPORTS; p++) {
-      const occ = this.pt[p * PS + P_OCC];
-      let m = occ;
+      const occ = this.pt[p * PS + P_OCC]!;
+      // VCs in VA state (they hold their head flit, so they are a subset of occ)
+      let m = this.pt[p * PS + P_VAMASK]!;
       while (m !== 0) {
         const vc = 31 - Math.clz32(m & -m);
         m &= m - 1;
         const i = p * V + vc;
         const r = i * VS;
-        if (vcs[r + V_STATE] !== VA) continue;
         if (vcs[r + V_TIME]! > now) continue;
         if (occ !== 1 << vc && this.olderSameFlow(p, i)) continue;
         const o = vcs[r + V_OVC0]! < 0 ? vcs[r + V_OUT0]! : vcs[r + V_OUT1]!;
-        const k = this.pt[o * PS + P_VAREQN];
+        const k = this.pt[o * PS + P_VAREQN]!;
         this.vaReq[o * NI + k] = i;
-        const ctl = this.flits[(i * B + vcs[r + V_HEAD]!) * FS + S_CTL]!;
-        this.vaReqVm[o * NI + k] = this.vnetMask[(ctl >>> VNET_SHIFT) & VNET_MASK]!;
+        // the front flit is the packet's head: its vnet is in the flow word (bits 20..22)
+        this.vaReqVm[o * NI + k] = this.vnetMask[(vcs[r + V_FLOW]! >>> 20) & VNET_MASK]!;
         this.pt[o * PS + P_VAREQN] = k + 1;
         any |= 1 << o;
       }
@@ -500,7 +556,7 @@ export class Router extends Module {
     if (this.params.vaDelay > 1) {
       // update phase: grants evaluated vaDelay - 1 cycles ago take effect
       for (let p = 0; p < NPORTS; p++) {
-        let m = this.pt[p * PS + P_OCC];
+        let m = this.pt[p * PS + P_OCC]!;
         while (m !== 0) {
           const vc = 31 - Math.clz32(m & -m);
           m &= m - 1;
@@ -523,7 +579,7 @@ export class Router extends Module {
     const flits = this.flits;
     const f = vcs[i * VS + V_FLOW]!;
     const t = vcs[i * VS + V_TICKET]!;
-    let m = this.pt[p * PS + P_OCC];
+    let m = this.pt[p * PS + P_OCC]!;
     while (m !== 0) {
       const vc = 31 - Math.clz32(m & -m);
       m &= m - 1;
@@ -537,7 +593,7 @@ export class Router extends Module {
       const h = vcs[r + V_HEAD]!;
       for (let k = 1; k < n; k++) {
         const hk = h + k;
-        const s = (j * B + (hk >= B ? hk - B : hk)) * FS;
+        const s = j * this.RS + (hk >= B ? hk - B : hk) * FS;
         const c = flits[s + S_CTL]!;
         if ((c & F_HEAD) === 0) continue;
         const g = (flits[s + S_SRC]! & 1023) | (((c >>> DX_SHIFT) & 1023) << 10) | (((c >>> VNET_SHIFT) & 7) << 20);
@@ -551,9 +607,9 @@ export class Router extends Module {
   private vaIslip(o: number, now: number): void {
     const V = this.V;
     const NI = NPORTS * V;
-    const n = this.pt[o * PS + P_VAREQN];
+    const n = this.pt[o * PS + P_VAREQN]!;
     const base = o * NI;
-    const fm = this.pt[o * PS + P_FREE];
+    const fm = this.pt[o * PS + P_FREE]!;
     if (n === 1) {
       const i = this.vaReq[base]!;
       const m = fm & this.vaReqVm[base]!;
@@ -568,15 +624,17 @@ export class Router extends Module {
     const inMatch = this.vaInMatch;
     for (let k = 0; k < n; k++) inMatch[this.vaReq[base + k]!] = -1;
     let outFree = fm;
-    const grants = this.vaGrants;
+    const gms = this.vaGms;
     for (let iter = 0; iter < this.params.vcIters; iter++) {
       // grant: each unmatched free output VC picks the first unmatched requester from its pointer
+      // (each VC grants one requester, so the VCs granted to requester k are collected in
+      // gms[k] as the grants are made, instead of being searched for in the accept step)
       let m = outFree;
       let granted = false;
+      for (let k = 0; k < n; k++) gms[k] = 0;
       while (m !== 0) {
         const v = 31 - Math.clz32(m & -m);
         m &= m - 1;
-        grants[v] = -1;
         const g = this.vaG[o * V + v]!;
         let k0 = 0;
         while (k0 < n && this.vaReq[base + k0]! < g) k0++;
@@ -585,7 +643,7 @@ export class Router extends Module {
           if (k >= n) k -= n;
           const i = this.vaReq[base + k]!;
           if (inMatch[i] === -1 && ((this.vaReqVm[base + k]! >>> v) & 1) !== 0) {
-            grants[v] = i;
+            gms[k]! |= 1 << v;
             granted = true;
             break;
           }
@@ -596,13 +654,7 @@ export class Router extends Module {
       for (let k = 0; k < n; k++) {
         const i = this.vaReq[base + k]!;
         if (inMatch[i] !== -1) continue;
-        let gm = 0;
-        let mm = outFree & this.vaReqVm[base + k]!;
-        while (mm !== 0) {
-          const v = 31 - Math.clz32(mm & -mm);
-          mm &= mm - 1;
-          if (grants[v] === i) gm |= 1 << v;
-        }
+        const gm = gms[k]!;
         if (gm === 0) continue;
         const a = this.vaA[i]!;
         const v = firstFrom(gm, a > o * V && a < o * V + V ? a - o * V : 0);
@@ -624,9 +676,9 @@ export class Router extends Module {
   private vaSeparable(o: number, now: number): void {
     const V = this.V;
     const NI = NPORTS * V;
-    const n = this.pt[o * PS + P_VAREQN];
+    const n = this.pt[o * PS + P_VAREQN]!;
     const base = o * NI;
-    const fm = this.pt[o * PS + P_FREE];
+    const fm = this.pt[o * PS + P_FREE]!;
     const grants = this.vaGrants;
     grants.fill(-1);
     const inMatch = this.vaInMatch;
@@ -667,7 +719,7 @@ export class Router extends Module {
       this.takeVc(i, v, now);
       return;
     }
-    this.vcs[r + V_STATE] = VA_PEND;
+    this.setState(i, VA_PEND);
     this.vcs[r + V_GRANT] = v;
     this.vcs[r + V_TIME] = now + d - 1;
   }
@@ -678,7 +730,7 @@ export class Router extends Module {
     const o = vcs[r + V_OVC0]! < 0 ? vcs[r + V_OUT0]! : vcs[r + V_OUT1]!;
     const v = vcs[r + V_GRANT]!;
     if (this.ovc[(o * this.V + v) * OS + O_OWNER]! >= 0) {
-      vcs[r + V_STATE] = VA;
+      this.setState(i, VA);
       vcs[r + V_TIME] = now + 1;
       return;
     }
@@ -697,11 +749,11 @@ export class Router extends Module {
     if (second) vcs[r + V_OVC1] = v;
     else vcs[r + V_OVC0] = v;
     if (!second && vcs[r + V_OUT1]! >= 0) {
-      vcs[r + V_STATE] = VA;
+      this.setState(i, VA);
       vcs[r + V_TIME] = now + 1;
       return;
     }
-    vcs[r + V_STATE] = ACTIVE;
+    this.setState(i, ACTIVE);
     this.nVa--;
     vcs[r + V_NEED] = vcs[r + V_OUT1]! >= 0 ? 3 : 1;
     vcs[r + V_TIME] = now + 1;
@@ -714,24 +766,26 @@ export class Router extends Module {
     const B = this.B;
     const P = NPORTS;
     const vcs = this.vcs;
-    const flits = this.flits;
     const ovc = this.ovc;
     let anyReq = 0;
+    // outputs requested so far; conflict: an input requests two outputs or two inputs one output
+    let outSeen = 0;
+    let conflict = false;
     for (let p = 0; p < P; p++) {
-      let m = this.pt[p * PS + P_OCC];
+      // ACTIVE VCs with a flit
+      let m = this.pt[p * PS + P_OCC]! & this.pt[p * PS + P_ACTMASK]!;
       this.pt[p * PS + P_SAINREQ] = 0;
       if (m === 0) continue;
-      const rr = this.pt[p * PS + P_SARR];
+      const rr = this.pt[p * PS + P_SARR]!;
       let inReq = 0;
       while (m !== 0) {
         const vc = 31 - Math.clz32(m & -m);
         m &= m - 1;
         const i = p * V + vc;
         const r = i * VS;
-        if (vcs[r + V_STATE] !== ACTIVE) continue;
         if (vcs[r + V_SAPEND] === 1) continue;
         if (vcs[r + V_TIME]! > now) continue;
-        if (flits[(i * B + vcs[r + V_HEAD]!) * FS + S_READY]! > now) continue;
+        if (vcs[r + V_READY]! > now) continue;
         const first = (vcs[r + V_NEED]! & 1) !== 0;
         const o = first ? vcs[r + V_OUT0]! : vcs[r + V_OUT1]!;
         const ov = first ? vcs[r + V_OVC0]! : vcs[r + V_OVC1]!;
@@ -749,12 +803,17 @@ export class Router extends Module {
         anyReq = 1;
       }
       this.pt[p * PS + P_SAINREQ] = inReq;
+      if ((inReq & (inReq - 1)) !== 0 || (outSeen & inReq) !== 0) conflict = true;
+      outSeen |= inReq;
     }
-    if (anyReq !== 0) this.switchMatch(now);
+    if (anyReq !== 0) {
+      if (conflict) this.switchMatch(now);
+      else this.grantAll(now);
+    }
     if (this.params.saDelay > 1) {
       // update phase: grants evaluated saDelay - 1 cycles ago take effect
       for (let p = 0; p < P; p++) {
-        let m = this.pt[p * PS + P_OCC];
+        let m = this.pt[p * PS + P_OCC]!;
         while (m !== 0) {
           const vc = 31 - Math.clz32(m & -m);
           m &= m - 1;
@@ -765,12 +824,45 @@ export class Router extends Module {
     }
   }
 
-  private switchMatch(now: number): void {
+  /**
+   * Switch allocation without conflicts: every output has at most one requester and every
+   * input one request, so all are granted (iSLIP and the separable allocator agree; pointers
+   * move as for a first-iteration accept). Same outcome as switchMatch, without its matrix.
+   */
+  private grantAll(now: number): void {
+    const P = NPORTS;
+    const pt = this.pt;
+    for (let p = 0; p < P; p++) {
+      const r = pt[p * PS + P_SAINREQ]!;
+      if (r === 0) continue;
+      const o = 31 - Math.clz32(r);
+      pt[o * PS + P_SAG] = p + 1 === P ? 0 : p + 1;
+      pt[p * PS + P_SAA] = o + 1 === P ? 0 : o + 1;
+      this.grant(p, o, now);
+    }
+  }
+
+  /** Input p won output o: its labelled VC's front flit traverses now (or after the SA delay). */
+  private grant(p: number, o: number, now: number): void {
     const V = this.V;
+    const vc = this.pt[p * PS + P_SALABEL + o]!;
+    const i = p * V + vc;
+    this.pt[p * PS + P_SARR] = vc + 1 === V ? 0 : vc + 1;
+    const d = this.params.saDelay;
+    if (d === 1) this.traverse(i, p, o, now);
+    else {
+      this.vcs[i * VS + V_SAPEND] = 1;
+      this.vcs[i * VS + V_SAOUT] = o;
+      this.vcs[i * VS + V_SATIME] = now + d - 1;
+    }
+  }
+
+  /** General switch allocation (some input or output has several requests). */
+  private switchMatch(now: number): void {
     const P = NPORTS;
     for (let o = 0; o < P; o++) this.pt[o * PS + P_SAREQ] = 0;
     for (let p = 0; p < P; p++) {
-      let m = this.pt[p * PS + P_SAINREQ];
+      let m = this.pt[p * PS + P_SAINREQ]!;
       while (m !== 0) {
         const o = 31 - Math.clz32(m & -m);
         m &= m - 1;
@@ -781,43 +873,25 @@ export class Router extends Module {
     let inMatched = 0;
     let outMatched = 0;
     const inMatch = this.vaInMatch; // scratch, P entries
-    let conflict = false;
-    for (let p = 0; p < P; p++) {
-      inMatch[p] = -1;
-      const r = this.pt[p * PS + P_SAINREQ];
-      if ((r & (r - 1)) !== 0) conflict = true;
-      const q = this.pt[p * PS + P_SAREQ];
-      if ((q & (q - 1)) !== 0) conflict = true;
-    }
-    if (!conflict) {
-      // every output has at most one requester and every input one request: all are granted
-      // (iSLIP and the separable allocator agree; pointers move as for a first-iteration accept)
-      for (let o = 0; o < P; o++) {
-        const q = this.pt[o * PS + P_SAREQ];
-        if (q === 0) continue;
-        const p = 31 - Math.clz32(q);
-        inMatch[p] = o;
-        this.pt[o * PS + P_SAG] = p + 1 === P ? 0 : p + 1;
-        this.pt[p * PS + P_SAA] = o + 1 === P ? 0 : o + 1;
-      }
-    } else if (this.islipSa) {
+    for (let p = 0; p < P; p++) inMatch[p] = -1;
+    if (this.islipSa) {
       for (let iter = 0; iter < this.params.swIters; iter++) {
         let granted = false;
         for (let o = 0; o < P; o++) {
           grants[o] = -1;
           if ((outMatched & (1 << o)) !== 0) continue;
-          const req = this.pt[o * PS + P_SAREQ] & ~inMatched;
+          const req = this.pt[o * PS + P_SAREQ]! & ~inMatched;
           if (req === 0) continue;
-          grants[o] = firstFrom(req, this.pt[o * PS + P_SAG]);
+          grants[o] = firstFrom(req, this.pt[o * PS + P_SAG]!);
           granted = true;
         }
         if (!granted) break;
         for (let p = 0; p < P; p++) {
-          if ((inMatched & (1 << p)) !== 0 || this.pt[p * PS + P_SAINREQ] === 0) continue;
+          if ((inMatched & (1 << p)) !== 0 || this.pt[p * PS + P_SAINREQ]! === 0) continue;
           let gm = 0;
           for (let o = 0; o < P; o++) if (grants[o] === p) gm |= 1 << o;
           if (gm === 0) continue;
-          const o = firstFrom(gm, this.pt[p * PS + P_SAA]);
+          const o = firstFrom(gm, this.pt[p * PS + P_SAA]!);
           inMatch[p] = o;
           inMatched |= 1 << p;
           outMatched |= 1 << o;
@@ -831,11 +905,11 @@ export class Router extends Module {
       // separable input-first round-robin
       for (let o = 0; o < P; o++) grants[o] = -1;
       for (let p = 0; p < P; p++) {
-        const req = this.pt[p * PS + P_SAINREQ];
+        const req = this.pt[p * PS + P_SAINREQ]!;
         if (req === 0) continue;
-        const o = firstFrom(req, this.pt[p * PS + P_SAA]);
+        const o = firstFrom(req, this.pt[p * PS + P_SAA]!);
         const cur = grants[o]!;
-        const g = this.pt[o * PS + P_SAG];
+        const g = this.pt[o * PS + P_SAG]!;
         if (cur < 0 || (p - g + P) % P < (cur - g + P) % P) grants[o] = p;
       }
       for (let o = 0; o < P; o++) {
@@ -846,19 +920,9 @@ export class Router extends Module {
         this.pt[p * PS + P_SAA] = o + 1 === P ? 0 : o + 1;
       }
     }
-    const d = this.params.saDelay;
     for (let p = 0; p < P; p++) {
       const o = inMatch[p]!;
-      if (o < 0) continue;
-      const vc = this.pt[p * PS + P_SALABEL + o]!;
-      const i = p * V + vc;
-      this.pt[p * PS + P_SARR] = vc + 1 === V ? 0 : vc + 1;
-      if (d === 1) this.traverse(i, p, o, now);
-      else {
-        this.vcs[i * VS + V_SAPEND] = 1;
-        this.vcs[i * VS + V_SAOUT] = o;
-        this.vcs[i * VS + V_SATIME] = now + d - 1;
-      }
+      if (o >= 0) this.grant(p, o, now);
     }
   }
 
@@ -885,16 +949,20 @@ export class Router extends Module {
     const xb = this.xb;
     const r = i * VS;
     const h = vcs[r + V_HEAD]!;
-    const s = (i * B + h) * FS;
+    const s = i * this.RS + h * FS;
     const first = (vcs[r + V_NEED]! & 1) !== 0;
     const ov = first ? vcs[r + V_OVC0]! : vcs[r + V_OVC1]!;
     let ctl = flits[s + S_CTL]!;
     const hops = (ctl >>> HOPS_SHIFT) & HOPS_MASK;
     ctl = (ctl & ~((VC_MASK << VC_SHIFT) | (HOPS_MASK << HOPS_SHIFT))) | (ov << VC_SHIFT) | ((hops < HOPS_MASK ? hops + 1 : hops) << HOPS_SHIFT);
     const at = now + this.params.stDelay;
-    const x = (o * this.xq + (at % this.xq)) * XS;
+    // slot of cycle now + stDelay (stDelay < xq)
+    let xs = this.xbNow + this.params.stDelay - 1;
+    if (xs >= this.xq) xs -= this.xq;
+    const x = (o * this.xq + xs) * XS;
     if (xb[x + X_T]! >= 0) this.fail(`crossbar slot conflict at output ${PORT_NAMES[o]}`);
     xb[x + X_T] = at;
+    this.xbDue[xs]! |= 1 << o;
     xb[x + X_CTL] = ctl;
     xb[x + X_SRC] = flits[s + S_SRC]!;
     xb[x + X_DATA] = flits[s + S_DATA]!;
@@ -926,6 +994,7 @@ export class Router extends Module {
     const h2 = n === 0 || h + 1 === B ? 0 : h + 1;
     vcs[r + V_COUNT] = n;
     vcs[r + V_HEAD] = h2;
+    if (n !== 0) vcs[r + V_READY] = flits[i * this.RS + h2 * FS + S_READY]!;
     this.busy--;
     this.nBuf--;
     const vc = i - p * V;
@@ -935,10 +1004,10 @@ export class Router extends Module {
     vcs[r + V_HEADGONE] = 1;
     vcs[r + V_NEED] = vcs[r + V_OUT1]! >= 0 ? 3 : 1;
     if (tail) {
-      if (n === 0) vcs[r + V_STATE] = IDLE;
+      if (n === 0) this.setState(i, IDLE);
       else {
-        const s2 = (i * B + h2) * FS;
-        const rd = flits[s2 + S_READY]!;
+        const s2 = i * this.RS + h2 * FS;
+        const rd = vcs[r + V_READY]!;
         this.startPacket(i, p, flits[s2 + S_CTL]!, flits[s2 + S_SRC]!, flits[s2 + S_TICKET]!, (rd > now + 1 ? rd : now + 1) + this.RD);
       }
     } else {
@@ -949,27 +1018,33 @@ export class Router extends Module {
   private writeOutputs(now: number): void {
     let dirty = 0;
     const xq = this.xq;
-    const slot = now % xq;
+    const slot = this.xbNow === 0 ? xq - 1 : this.xbNow - 1; // now % xq
     const xb = this.xb;
-    for (let o = 0; o < NPORTS; o++) {
+    const regs = this.outRegs;
+    // only ports with a flit due, a credit to send, or a register to clear
+    let ports = this.xbDue[slot]! | this.crMask | (this.dirty & 31) | ((this.dirty >>> 8) & 31);
+    this.xbDue[slot] = 0;
+    while (ports !== 0) {
+      const o = 31 - Math.clz32(ports & -ports);
+      ports &= ports - 1;
       const x = (o * xq + slot) * XS;
-      const r = this.oregs[o]!;
+      const w = o * 5;
       if (xb[x + X_T] === now) {
         xb[x + X_T] = -1;
-        r.ctl.next = xb[x + X_CTL]!;
-        r.src.next = xb[x + X_SRC]!;
-        r.data.next = xb[x + X_DATA]!;
-        r.ct.next = xb[x + X_CT]!;
-        r.it.next = xb[x + X_IT]!;
+        regs[w]!.next = xb[x + X_CTL]!;
+        regs[w + 1]!.next = xb[x + X_SRC]!;
+        regs[w + 2]!.next = xb[x + X_DATA]!;
+        regs[w + 3]!.next = xb[x + X_CT]!;
+        regs[w + 4]!.next = xb[x + X_IT]!;
         dirty |= 1 << o;
         this.busy--;
         this.nXb--;
         this.sent[o]!++;
-      } else if ((this.dirty & (1 << o)) !== 0) r.ctl.next = 0;
+      } else if ((this.dirty & (1 << o)) !== 0) regs[w]!.next = 0;
       if ((this.crMask & (1 << o)) !== 0) {
-        this.crRegs[o]!.next = this.pt[o * PS + P_CRSEND];
+        regs[25 + o]!.next = this.pt[o * PS + P_CRSEND]!;
         dirty |= 256 << o;
-      } else if ((this.dirty & (256 << o)) !== 0) this.crRegs[o]!.next = 0;
+      } else if ((this.dirty & (256 << o)) !== 0) regs[25 + o]!.next = 0;
     }
     this.dirty = dirty;
   }
@@ -987,7 +1062,7 @@ export class Router extends Module {
   /** Credits for output o, VC vc received but not yet applied (credit delay / link latency). */
   creditsPending(o: number, vc: number): number {
     let n = 0;
-    const k = this.pt[o * PS + P_CQCOUNT];
+    const k = this.pt[o * PS + P_CQCOUNT]!;
     for (let c = 0; c < k; c++) if (this.cq[2 * (o * this.cqN + ((this.pt[o * PS + P_CQHEAD]! + c) % this.cqN)) + 1] === vc) n++;
     return n;
   }

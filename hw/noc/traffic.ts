@@ -150,7 +150,8 @@ export class TrafficEndpoint extends Module {
   private readonly headIt: Bits;
   private readonly threshold: number;
   private readonly dest: (src: number, rng: RandomSource) => number;
-  private readonly codes: Int32Array;
+  /** Head ctl word of a new packet, per destination node (precomputed: no per-packet object). */
+  private readonly headCtl: Uint32Array;
   private readonly packetSize: number;
   private readonly vnet: number;
   private readonly node: number;
@@ -168,9 +169,11 @@ export class TrafficEndpoint extends Module {
     this.node = node;
     this.threshold = Math.min(4294967296, Math.round(options.rate * 4294967296));
     this.dest = destinationFunction(options.pattern, W, H);
-    this.codes = Int32Array.from({ length: W * H }, (_, n) => nodeCode(n % W, Math.floor(n / W)));
     this.packetSize = options.packetSize;
     this.vnet = options.vnet ?? 0;
+    const vnet = this.vnet;
+    const tail = options.packetSize === 1;
+    this.headCtl = Uint32Array.from({ length: W * H }, (_, n) => makeCtl({ head: true, tail, dest: nodeCode(n % W, Math.floor(n / W)), vnet }));
     this.win_start = this.input("win_start", 32);
     this.win_end = this.input("win_end", 32);
     this.rng = this.reg("rng", 32, { init: mix32((options.seed * 0x9e3779b1 + node * 0x632be5ab) >>> 0) });
@@ -246,13 +249,14 @@ export class TrafficEndpoint extends Module {
       if ((ctl & F_VALID) !== 0) this.gCtl.next = 0;
       return;
     }
-    this.rngNext = this.rng.value;
+    // the trials draw from a local copy of the generator state (same sequence as `draw`)
+    let z = this.rng.value | 0;
     let q = this.qtime.value;
     const last = now + 1;
     let hit = -1;
     while (q <= last) {
-      const u = this.draw.next();
-      if (u < thr) {
+      z = (z + 0x9e3779b9) | 0;
+      if (mix32(z) < thr) {
         hit = q;
         q++;
         break;
@@ -262,13 +266,14 @@ export class TrafficEndpoint extends Module {
     this.qtime.next = q;
     if (hit < 0) {
       if ((ctl & F_VALID) !== 0) this.gCtl.next = 0;
-      this.rng.next = this.rngNext;
+      this.rng.next = z;
       return;
     }
+    this.rngNext = z;
     const d = this.dest(this.node, this.draw);
     this.rng.next = this.rngNext;
     const size = this.packetSize;
-    this.gCtl.next = makeCtl({ head: true, tail: size === 1, dest: this.codes[d]!, vnet: this.vnet });
+    this.gCtl.next = this.headCtl[d]!;
     this.gData.next = (this.node << 16) ^ hit;
     this.gCt.next = hit;
     this.gLeft.next = size;
