@@ -32,13 +32,26 @@ export interface CycleParts {
 /** Default call count above which loops are used (one function stays small enough for V8 to optimise). */
 export const MAX_UNROLLED = 400;
 
+/**
+ * Straight-line code pays off when batches are small (a CPU: many distinct blocks, one
+ * instance each). When a batch loops over many modules (1000 counters), V8 inlining that loop
+ * into the cycle function made it slower (K1 measured ~15% slower), so such designs get the
+ * loop form.
+ */
+const BIG_BATCH = 8;
+
 function callsOf(prefix: string, batches: readonly Batch[]): string[] {
   return batches.map((_, i) => `${prefix}L${i}(${prefix}M${i});`);
+}
+
+function hasBigBatch(batches: readonly Batch[]): boolean {
+  return batches.some((b) => b.mods.length > BIG_BATCH);
 }
 
 /** Straight-line `() => void` running one batch list (settling combinational logic). */
 export function buildSettle(comb: readonly Batch[], maxUnrolled = MAX_UNROLLED): () => void {
   if (comb.length > maxUnrolled) return () => comb.forEach((b) => b.loop(b.mods));
+  if (hasBigBatch(comb)) return () => comb.forEach((b) => b.loop(b.mods));
   const names = comb.flatMap((_, i) => [`cL${i}`, `cM${i}`]);
   const args = comb.flatMap((b) => [b.loop, b.mods]);
   const body = `"use strict"; return function settle() { ${callsOf("c", comb).join(" ")} };\n//# sourceURL=tsrtl-settle`;
@@ -47,7 +60,7 @@ export function buildSettle(comb: readonly Batch[], maxUnrolled = MAX_UNROLLED):
 
 export function buildCycle(p: CycleParts): () => void {
   const calls = p.seq.length + p.memories.length + p.comb.length;
-  if (calls > p.maxUnrolled) {
+  if (calls > p.maxUnrolled || hasBigBatch(p.seq) || hasBigBatch(p.comb)) {
     return () => {
       for (const b of p.seq) b.loop(b.mods);
       for (const m of p.memories) m.edge();
