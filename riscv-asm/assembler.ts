@@ -12,8 +12,9 @@ import { findMnemonic } from "./mnemonics.ts";
 import { Section, type Fixup, type SectionFlags } from "./section.ts";
 import { Sym, SymbolTable } from "./symbols.ts";
 import { StatementSplitter, type Statement } from "./source.ts";
-import { DIRECTIVES, MAX_FILL } from "./directives.ts";
+import { DIRECTIVES, MAX_FILL, findDirective } from "./directives.ts";
 import { MacroProcessor } from "./macros.ts";
+import { emptyArray } from "./empty-array.ts";
 
 export interface AssemblerOptions {
   /** File name used in messages. */
@@ -59,16 +60,19 @@ export class Assembler implements OperandHost {
   relax = false;
   readonly optionStack: { rvc: boolean; relax: boolean }[] = [];
   readonly conds: CondFrame[] = [];
-  /** The statement being assembled (for diagnostics and fixups). */
-  stmt: Statement = { file: "", line: 0, lineText: "", text: "", start: 0, end: 0 };
-  loc: SourceLocation = { file: "", line: 0, text: "" };
+  /** The statement being assembled (for diagnostics and fixups). Not to be kept: see Statement. */
+  stmt: Statement = { file: "", line: 0, text: "", src: "", start: 0, end: 0 };
+  /** this.stmt's location once something asked for it (most statements never need one). */
+  private stmtLoc: SourceLocation | null = null;
   includeDepth = 0;
-  /** Location of the last statement assembled (for end-of-input messages). */
-  lastLoc: SourceLocation = { file: "", line: 1, text: "" };
+  /** The last statement assembled (for end-of-input messages), kept as values: statement records are reused. */
+  private lastFile = "";
+  private lastLine = 1;
+  private lastText = "";
   errorCount = 0;
   stopped = false;
   private readonly localCounts = new Map<number, number>();
-  private readonly pending: PendingFixup[] = [];
+  private readonly pending: PendingFixup[] = emptyArray();
   private readonly maxErrors: number;
 
   constructor(options: AssemblerOptions = {}) {
@@ -334,13 +338,31 @@ export class Assembler implements OperandHost {
     }
   }
 
+  /** Where the statement being assembled is: one object per statement, made when first needed. */
+  get loc(): SourceLocation {
+    let l = this.stmtLoc;
+    if (l === null) {
+      const st = this.stmt;
+      l = { file: st.file, line: st.line, text: st.text };
+      this.stmtLoc = l;
+    }
+    return l;
+  }
+
+  /** Location of the last statement assembled (for end-of-input messages). */
+  get lastLoc(): SourceLocation {
+    return { file: this.lastFile, line: this.lastLine, text: this.lastText };
+  }
+
   statement(st: Statement): void {
     if (this.stopped) return;
     const prevStmt = this.stmt;
-    const prevLoc = this.loc;
+    const prevLoc = this.stmtLoc;
     this.stmt = st;
-    if (this.loc.line !== st.line || this.loc.text !== st.lineText || this.loc.file !== st.file) this.loc = { file: st.file, line: st.line, text: st.lineText };
-    this.lastLoc = this.loc;
+    this.stmtLoc = null;
+    this.lastFile = st.file;
+    this.lastLine = st.line;
+    this.lastText = st.text;
     try {
       if (this.macros.collecting(st)) return;
       if (this.conds.length > 0 && !this.conds[this.conds.length - 1]!.active) {
@@ -359,20 +381,20 @@ export class Assembler implements OperandHost {
       else throw e;
     } finally {
       this.stmt = prevStmt;
-      this.loc = prevLoc;
+      this.stmtLoc = prevLoc;
     }
   }
 
   /** In a false `.if` branch: only conditionals are looked at. */
   private skipInactive(st: Statement): void {
-    const c = new Cursor(st.text, 0, st.start, st.end);
+    const c = new Cursor(st.src, 0, st.start, st.end);
     const id = c.ident().toLowerCase();
     if (id.startsWith(".if")) this.conds.push({ active: false, taken: true, parentActive: false, sawElse: false, loc: this.loc, col: st.start });
     else if (id === ".else" || id === ".elseif" || id === ".endif") DIRECTIVES.get(id)!(this, c, id);
   }
 
   private execute(st: Statement): void {
-    const c = new Cursor(st.text, 0, st.start, st.end);
+    const c = new Cursor(st.src, 0, st.start, st.end);
     let name = "";
     for (;;) {
       c.skipSpaces();
@@ -380,10 +402,10 @@ export class Assembler implements OperandHost {
       const ch = c.peek();
       if (isDigit(ch)) {
         let p = c.pos;
-        while (p < c.end && isDigit(st.text.charCodeAt(p))) p++;
-        if (st.text.charCodeAt(p) === CH_COLON) {
+        while (p < c.end && isDigit(st.src.charCodeAt(p))) p++;
+        if (st.src.charCodeAt(p) === CH_COLON) {
           c.pos = p + 1;
-          this.defineLocalLabel(Number(st.text.slice(at, p)), at);
+          this.defineLocalLabel(Number(st.src.slice(at, p)), at);
           continue;
         }
         c.fail(`expected a label, instruction or directive${c.describeHere()}`);
@@ -403,15 +425,15 @@ export class Assembler implements OperandHost {
     }
     const nameAt = c.pos - name.length;
     c.skipSpaces();
-    if (c.peek() === 61 /* = */ && st.text.charCodeAt(c.pos + 1) !== 61) {
+    if (c.peek() === 61 /* = */ && st.src.charCodeAt(c.pos + 1) !== 61) {
       c.pos++;
       DIRECTIVES.get(".set")!(this, c, "=", name, nameAt);
       return;
     }
     if (name.charCodeAt(0) === 46 /* . */) {
-      const d = DIRECTIVES.get(name) ?? DIRECTIVES.get(name.toLowerCase());
+      const d = findDirective(name);
       if (d !== undefined) {
-        d(this, c, name.toLowerCase());
+        d.run(this, c, d.name);
         return;
       }
     }
@@ -521,13 +543,13 @@ export class Assembler implements OperandHost {
       const text = read(p);
       if (text === undefined) continue;
       this.includeDepth++;
-      const saveLoc = this.loc;
+      const saveLoc = this.stmtLoc;
       const saveStmt = this.stmt;
       try {
         this.assembleText(text, p);
       } finally {
         this.includeDepth--;
-        this.loc = saveLoc;
+        this.stmtLoc = saveLoc;
         this.stmt = saveStmt;
       }
       return;

@@ -54,15 +54,20 @@ export function buildProgram(asm: Assembler, kind: Program["kind"], map: MemoryM
   const relocs: Map<Section, SymRelocation[]> =
     kind === "object" ? resolveFixups(asm, { kind: "object" }) : resolveFixups(asm, { kind: "link", address: (s) => addresses.get(s)! });
 
-  // symbols: locals first (ELF order), then globals and weaks
-  const kept: Sym[] = [];
-  for (const s of asm.symbols.all()) {
+  // symbols: locals first (ELF order), then globals and weaks, each in table order
+  const locals: Sym[] = [];
+  const others: Sym[] = [];
+  // indexed loops over the large arrays here and in resolve/layout/elf-writer: these run once,
+  // mostly before being optimized, where for-of allocates an iterator result per element
+  const all = asm.symbols.all();
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
     if (kind === "executable" && !s.defined && s.binding !== "local") {
       if (!s.usedInReloc) continue;
     }
-    if (keepSymbol(s, kind)) kept.push(s);
+    if (keepSymbol(s, kind)) (s.binding === "local" ? locals : others).push(s);
   }
-  kept.sort((a, b) => (a.binding === "local" ? 0 : 1) - (b.binding === "local" ? 0 : 1));
+  const kept = locals.concat(others);
   const index = new Map<Sym, number>();
   const symbols: ProgramSymbol[] = kept.map((s, i) => {
     index.set(s, i);

@@ -525,3 +525,15 @@ d.set(".org", (asm, c, name) => {
 
 
 export const DIRECTIVES: ReadonlyMap<string, Directive> = d;
+
+/** A directive and its name as the tables spell it (lower case). */
+export interface NamedDirective {
+  readonly name: string;
+  readonly run: Directive;
+}
+const NAMED: ReadonlyMap<string, NamedDirective> = new Map([...d].map(([name, run]) => [name, { name, run }]));
+
+/** The directive spelled `name` in any case (the canonical name saves lower-casing, and a string, per statement). */
+export function findDirective(name: string): NamedDirective | undefined {
+  return NAMED.get(name) ?? NAMED.get(name.toLowerCase());
+}

@@ -189,24 +189,29 @@ export function writeElf(program: Program): Uint8Array {
   const attr = attributes();
   out.push({ name: ".riscv.attributes", type: E.SHT_RISCV_ATTRIBUTES, flags: 0, addr: 0, data: attr, size: attr.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
 
-  // symbol table: null, section symbols (objects), mapping symbols, program symbols
+  // symbol table: null, section symbols (objects), mapping symbols, program symbols. Its size
+  // is known, so entries are written in place (this runs once per symbol, mostly unoptimized).
   const strtab = new StrTab();
-  const syms = new Buf();
+  let symCount = 1 + (exec ? 0 : sections.length) + program.symbols.length;
+  for (const s of sections) symCount += s.mapping.length;
+  const symData = new Uint8Array(symCount * E.SYM_SIZE);
+  const symView = new DataView(symData.buffer);
   const symIndex: number[] = [];
   let count = 0;
   const sym = (name: string, value: number, size: number, bind: number, type: number, shndx: number): void => {
-    syms.u32(strtab.add(name));
-    syms.u32(value >>> 0);
-    syms.u32(size >>> 0);
-    syms.u8((bind << 4) | type);
-    syms.u8(0);
-    syms.u16(shndx);
+    const p = count * E.SYM_SIZE;
+    symView.setUint32(p, strtab.add(name), true);
+    symView.setUint32(p + 4, value, true);
+    symView.setUint32(p + 8, size, true);
+    symData[p + 12] = (bind << 4) | type;
+    symView.setUint16(p + 14, shndx, true);
     count++;
   };
   sym("", 0, 0, 0, 0, 0);
   if (!exec) for (const s of sections) sym("", 0, 0, E.STB_LOCAL, E.STT_SECTION, secIndex.get(s.name)!);
   for (const s of sections) {
-    for (const m of s.mapping) sym(m.kind, s.address + m.offset, 0, E.STB_LOCAL, E.STT_NOTYPE, secIndex.get(s.name)!);
+    const shndx = secIndex.get(s.name)!;
+    for (let i = 0; i < s.mapping.length; i++) sym(s.mapping[i]!.kind, s.address + s.mapping[i]!.offset, 0, E.STB_LOCAL, E.STT_NOTYPE, shndx);
   }
   let firstGlobal = -1;
   program.symbols.forEach((p, i) => {
@@ -218,18 +223,22 @@ export function writeElf(program: Program): Uint8Array {
   });
   if (firstGlobal < 0) firstGlobal = count;
   const symtabIndex = out.length;
-  out.push({ name: ".symtab", type: E.SHT_SYMTAB, flags: 0, addr: 0, data: syms.result(), size: syms.size, link: symtabIndex + 1, info: firstGlobal, align: 4, entsize: E.SYM_SIZE, offset: 0 });
+  out.push({ name: ".symtab", type: E.SHT_SYMTAB, flags: 0, addr: 0, data: symData, size: symData.length, link: symtabIndex + 1, info: firstGlobal, align: 4, entsize: E.SYM_SIZE, offset: 0 });
   const strData = strtab.bytes();
   out.push({ name: ".strtab", type: E.SHT_STRTAB, flags: 0, addr: 0, data: strData, size: strData.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
   for (const { out: r, sec } of relaFor) {
-    const b = new Buf();
-    for (const rel of sec.relocations) {
-      b.u32(rel.offset);
-      b.u32(((symIndex[rel.symbol]! << 8) | rel.type) >>> 0);
-      b.u32(rel.addend | 0);
+    const relocs = sec.relocations;
+    const data = new Uint8Array(relocs.length * E.RELA_SIZE);
+    const view = new DataView(data.buffer);
+    for (let i = 0; i < relocs.length; i++) {
+      const rel = relocs[i]!;
+      const p = i * E.RELA_SIZE;
+      view.setUint32(p, rel.offset, true);
+      view.setUint32(p + 4, (symIndex[rel.symbol]! << 8) | rel.type, true);
+      view.setInt32(p + 8, rel.addend, true);
     }
-    r.data = b.result();
-    r.size = b.size;
+    r.data = data;
+    r.size = data.length;
     r.link = symtabIndex;
   }
   const shstr = new StrTab();

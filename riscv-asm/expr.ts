@@ -88,11 +88,14 @@ function parseNumber(c: Cursor): number | undefined {
 function isHex(c: number): boolean {
   return digitValue(c) >= 0 && digitValue(c) < 16;
 }
+/** Value of each ASCII character as a hex digit, -1 for non-digits. */
+const DIGIT_VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) DIGIT_VALUES[48 + i] = i;
+for (let i = 0; i < 6; i++) DIGIT_VALUES[65 + i] = DIGIT_VALUES[97 + i] = 10 + i;
+
+/** A table, not comparisons: hex letters first show up late (in data), and would deoptimize comparisons never made before. */
 function digitValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 0x20;
-  if (l >= 97 && l <= 102) return l - 87;
-  return -1;
+  return c < 128 ? DIGIT_VALUES[c]! : -1;
 }
 
 /** Parses one expression at the cursor. Stops before ',' ')' or anything it cannot use. */
@@ -132,26 +135,29 @@ function fastNumber(c: Cursor): Expr | undefined {
     neg = true;
     p++;
   }
+  // One digit loop for both radixes, and every test below made for every number: optimized
+  // code meeting an operation it has never seen run (a first hex or octal literal, late in a
+  // file) is thrown away and compiled again.
+  let radix = 10;
+  let maxDigits = 15;
+  const second = p + 1 < end ? t.charCodeAt(p + 1) : -1;
+  const digits = p + 2; // after a 0x prefix
+  const zero = p < end && t.charCodeAt(p) === 48;
+  const hex = digits < end && (second | 0x20) === 0x78;
+  const octal = isDigit(second);
+  if (zero && hex) {
+    p = digits;
+    radix = 16;
+    maxDigits = 13;
+  } else if (zero && octal) return undefined;
   const start = p;
   let v = 0;
-  if (p + 2 < end && t.charCodeAt(p) === 48 && (t.charCodeAt(p + 1) | 0x20) === 0x78) {
-    p += 2;
-    const hs = p;
-    for (; p < end; p++) {
-      const d = digitValue(t.charCodeAt(p));
-      if (d < 0) break;
-      v = v * 16 + d;
-    }
-    if (p === hs || p - hs > 13) return undefined;
-  } else {
-    if (p < end && t.charCodeAt(p) === 48 && p + 1 < end && isDigit(t.charCodeAt(p + 1))) return undefined; // octal
-    for (; p < end; p++) {
-      const ch = t.charCodeAt(p);
-      if (ch < 48 || ch > 57) break;
-      v = v * 10 + (ch - 48);
-    }
-    if (p === start || p - start > 15) return undefined;
+  for (; p < end; p++) {
+    const d = digitValue(t.charCodeAt(p));
+    if (d < 0 || d >= radix) break;
+    v = v * radix + d;
   }
+  if (p === start || p - start > maxDigits) return undefined;
   while (p < end && (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 9)) p++;
   if (p < end) {
     const ch = t.charCodeAt(p);

@@ -7,6 +7,7 @@
 import { alignPadding, writePadding, type Assembler } from "./assembler.ts";
 import { AsmError } from "./diagnostics.ts";
 import type { RelaxItem, Section } from "./section.ts";
+import type { Sym } from "./symbols.ts";
 
 /** growth[i] = total size change of items 0..i-1. */
 function growth(sec: Section, nominal: readonly number[]): number[] {
@@ -17,6 +18,10 @@ function growth(sec: Section, nominal: readonly number[]): number[] {
 
 /** Whether a branch's target lets it stay a 4-byte branch (same section, defined, not weak, in reach). */
 function branchFits(asm: Assembler, sec: Section, item: RelaxItem, index: number, g: readonly number[]): boolean {
+  // the common case without evaluating: the target is a symbol (not an .equ), which is what
+  // fixupValue would return (this runs once per branch, mostly before being optimized)
+  const t = item.fixup.target;
+  if (t !== null && t.state !== "equ") return inReach(t, 0, sec, item, index, g);
   let v;
   try {
     v = asm.fixupValue(item.fixup);
@@ -25,9 +30,13 @@ function branchFits(asm: Assembler, sec: Section, item: RelaxItem, index: number
     throw e;
   }
   if (v.sub !== null || v.sym === null) return true;
-  const s = v.sym;
+  return inReach(v.sym, v.v, sec, item, index, g);
+}
+
+/** Whether `s + addend` is a label of `sec` (not weak) that the branch at items[index] reaches. */
+function inReach(s: Sym, addend: number, sec: Section, item: RelaxItem, index: number, g: readonly number[]): boolean {
   if (s.state !== "label" || s.section !== sec || s.binding === "weak") return false;
-  const delta = s.value + g[s.itemIndex]! + v.v - (item.pos + g[index]!);
+  const delta = s.value + g[s.itemIndex]! + addend - (item.pos + g[index]!);
   return delta >= -4096 && delta < 4096;
 }
 
@@ -102,7 +111,8 @@ function rebuild(sec: Section, nominal: readonly number[], g: readonly number[])
     dst += it.size;
   }
   if (!nobits) data.set(old.subarray(src, oldSize), dst);
-  for (const f of sec.fixups) f.offset += g[f.itemIndex]!;
+  const fixups = sec.fixups;
+  for (let i = 0; i < fixups.length; i++) fixups[i]!.offset += g[fixups[i]!.itemIndex]!;
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     if (it.kind === "branch" && it.size === 8) {
@@ -110,7 +120,8 @@ function rebuild(sec: Section, nominal: readonly number[], g: readonly number[])
       it.fixup.offset += 4;
     }
   }
-  for (const s of sec.labels) s.value += g[s.itemIndex]!;
+  const labels = sec.labels;
+  for (let i = 0; i < labels.length; i++) labels[i]!.value += g[labels[i]!.itemIndex]!;
   for (const m of sec.mapping) m.offset += g[m.itemIndex]!;
   for (const l of sec.listing) l.size = l.size + listingGrowth(g, l.itemIndex, l.offset, l.size, items);
   for (const l of sec.listing) l.offset += g[l.itemIndex]!;

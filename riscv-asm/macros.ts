@@ -5,7 +5,7 @@
 import type { Assembler } from "./assembler.ts";
 import { Cursor, CH_COMMA, isIdentChar, isIdentStart } from "./cursor.ts";
 import { AsmError } from "./diagnostics.ts";
-import type { Statement } from "./source.ts";
+import { copyStatement, type Statement } from "./source.ts";
 
 interface MacroParam {
   readonly name: string;
@@ -52,7 +52,7 @@ export class MacroProcessor {
   collecting(st: Statement): boolean {
     const col = this.collect;
     if (col === null) return false;
-    const c = new Cursor(st.text, 0, st.start, st.end);
+    const c = new Cursor(st.src, 0, st.start, st.end);
     // a statement may start with labels; only the directive matters for nesting
     let id = c.ident();
     while (id !== "" && c.peek() === 58) {
@@ -71,7 +71,7 @@ export class MacroProcessor {
       }
       col.depth--;
     }
-    col.body.push(st);
+    col.body.push(copyStatement(st));
     return true;
   }
 
@@ -80,11 +80,11 @@ export class MacroProcessor {
     const col = this.collect;
     if (col === null) return;
     this.collect = null;
-    this.asm.diag("error", `missing ${col.kind === "macro" ? ".endm" : ".endr"} for the ${col.kind === "macro" ? ".macro" : col.kind === "rept" ? ".rept" : ".irp"} started here`, { file: col.start.file, line: col.start.line, text: col.start.lineText }, col.start.start);
+    this.asm.diag("error", `missing ${col.kind === "macro" ? ".endm" : ".endr"} for the ${col.kind === "macro" ? ".macro" : col.kind === "rept" ? ".rept" : ".irp"} started here`, col.start, col.start.start);
   }
 
   private begin(kind: Collecting["kind"], finish: (body: Statement[]) => void): void {
-    this.collect = { kind, body: [], depth: 0, start: this.asm.stmt, finish };
+    this.collect = { kind, body: [], depth: 0, start: copyStatement(this.asm.stmt), finish };
   }
 
   defineMacro(c: Cursor): void {
@@ -209,14 +209,14 @@ export class MacroProcessor {
     try {
       for (const st of body) {
         if (this.asm.stopped || (isMacro && this.exitRequested)) break;
-        const raw = st.text.slice(st.start, st.end);
+        const raw = st.src.slice(st.start, st.end);
         if (values === null && !isMacro) {
           this.asm.statement(st);
           continue;
         }
         const text = raw.includes("\\") ? substitute(raw, values, n) : raw;
-        const loc = isMacro ? inv : { file: st.file, line: st.line, text: st.lineText };
-        this.asm.statement({ file: loc.file, line: loc.line, lineText: text, text, start: 0, end: text.length });
+        const loc = isMacro ? inv : st;
+        this.asm.statement({ file: loc.file, line: loc.line, text, src: text, start: 0, end: text.length });
       }
     } finally {
       this.depth--;

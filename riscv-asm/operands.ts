@@ -67,17 +67,54 @@ function packedName(c: Cursor): number {
   return key;
 }
 
-function packTable(table: ReadonlyMap<string, number>): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const [name, r] of table) {
-    let key = 0;
-    for (const ch of name) key = key * 128 + ch.charCodeAt(0);
-    m.set(key, r);
+/**
+ * Register numbers by packed name: an open table whose size is chosen (when the module loads)
+ * so that `key % size` never collides, making a lookup one division and two array reads (a
+ * Map lookup per register operand was a visible cost).
+ */
+class PackedTable {
+  private readonly size: number;
+  private readonly keys: Int32Array;
+  private readonly values: Int8Array;
+
+  constructor(table: ReadonlyMap<string, number>) {
+    const keys: number[] = [];
+    const values: number[] = [];
+    for (const [name, r] of table) {
+      let key = 0;
+      for (let i = 0; i < name.length; i++) key = key * 128 + name.charCodeAt(i);
+      keys.push(key);
+      values.push(r);
+    }
+    let size = keys.length;
+    while (!collisionFree(keys, size)) size++;
+    this.size = size;
+    this.keys = new Int32Array(size).fill(-1);
+    this.values = new Int8Array(size);
+    for (let i = 0; i < keys.length; i++) {
+      this.keys[keys[i]! % size] = keys[i]!;
+      this.values[keys[i]! % size] = values[i]!;
+    }
   }
-  return m;
+
+  /** The register packed as `key` (>= 0), or undefined. */
+  get(key: number): number | undefined {
+    const slot = key % this.size;
+    return this.keys[slot] === key ? this.values[slot] : undefined;
+  }
 }
-const X_PACKED = packTable(X_REGS);
-const V_PACKED = packTable(V_REGS);
+/** No two keys share a slot of a table of `size` (run when the module loads: plain loops, no iterators). */
+function collisionFree(keys: readonly number[], size: number): boolean {
+  const used = new Uint8Array(size);
+  for (let i = 0; i < keys.length; i++) {
+    const slot = keys[i]! % size;
+    if (used[slot] !== 0) return false;
+    used[slot] = 1;
+  }
+  return true;
+}
+const X_PACKED = new PackedTable(X_REGS);
+const V_PACKED = new PackedTable(V_REGS);
 
 function reg(c: Cursor, table: ReadonlyMap<string, number>, what: string): number {
   const at = c.pos;
@@ -143,7 +180,7 @@ export function operandExpr(c: Cursor, host: OperandHost): Expr {
   c.skipSpaces();
   const at = c.pos;
   const key = packedName(c);
-  if (key >= 0 && (X_PACKED.has(key) || V_PACKED.has(key))) {
+  if (key >= 0 && (X_PACKED.get(key) !== undefined || V_PACKED.get(key) !== undefined)) {
     const id = c.text.slice(at, c.pos);
     c.pos = at;
     c.fail(`expected an expression, found register '${id}'`);
@@ -235,12 +272,15 @@ function fenceSet(c: Cursor, insn: string): number {
   return v;
 }
 
-/** The optional vtype fields after the SEW, in the order they may be written: what each is, and its bits for a name. */
-const VTYPE_FIELDS: readonly (readonly [string, (s: string) => number | undefined])[] = [
-  ["LMUL (m1, m2, m4, m8, mf2, mf4, mf8)", (s) => VTYPE_LMUL[s]],
-  ["tail policy (ta, tu)", (s) => (s === "ta" ? 0x40 : s === "tu" ? 0 : undefined)],
-  ["mask policy (ma, mu)", (s) => (s === "ma" ? 0x80 : s === "mu" ? 0 : undefined)],
-];
+/** The optional vtype fields after the SEW, in the order they may be written. */
+const VTYPE_FIELDS: readonly string[] = ["LMUL (m1, m2, m4, m8, mf2, mf4, mf8)", "tail policy (ta, tu)", "mask policy (ma, mu)"];
+
+/** The bits of vtype field `field` (an index into VTYPE_FIELDS) written as `s`, or undefined. */
+function vtypeFieldBits(field: number, s: string): number | undefined {
+  if (field === 0) return VTYPE_LMUL[s];
+  if (field === 1) return s === "ta" ? 0x40 : s === "tu" ? 0 : undefined;
+  return s === "ma" ? 0x80 : s === "mu" ? 0 : undefined;
+}
 
 function vtype(c: Cursor, host: OperandHost, insn: string, bits: number): number {
   c.skipSpaces();
@@ -263,7 +303,7 @@ function vtype(c: Cursor, host: OperandHost, insn: string, bits: number): number
     const name = c.ident();
     let matched = false;
     for (let j = i; j < fields.length; j++) {
-      const f = fields[j]![1](name);
+      const f = vtypeFieldBits(j, name);
       if (f !== undefined) {
         v |= f;
         i = j + 1;
@@ -277,7 +317,7 @@ function vtype(c: Cursor, host: OperandHost, insn: string, bits: number): number
         break;
       }
       c.pos = fat;
-      c.fail(`${insn}: expected ${fields[i]![0]}${c.describeHere()}`);
+      c.fail(`${insn}: expected ${fields[i]!}${c.describeHere()}`);
     }
   }
   return v;

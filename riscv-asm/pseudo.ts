@@ -8,12 +8,13 @@ import { AsmError } from "./diagnostics.ts";
 import type { Expr } from "./expr.ts";
 import { normalize32, operandExpr, parseXReg, type PendingFixup } from "./operands.ts";
 import { encodeI, encodeU } from "./encoding.ts";
+import { emptyArray } from "./empty-array.ts";
 
 export type Pseudo = (asm: Assembler, c: Cursor, name: string) => void;
 
 const T1 = 6, RA = 1;
 const LUI = 0x37, AUIPC = 0x17, ADDI = 0x13, JALR = 0x67;
-const NONE: readonly PendingFixup[] = [];
+const NONE: readonly PendingFixup[] = emptyArray();
 
 function iInsn(opcode: number, f3: number, rd: number, rs1: number, imm: number): number {
   return (opcode | (f3 << 12) | (rd << 7) | (rs1 << 15) | encodeI(imm)) >>> 0;
@@ -38,8 +39,10 @@ export function loadConst(asm: Assembler, rd: number, value: number, name: strin
   }
   const upper = Math.floor((v + 0x800) / 4096) * 4096;
   const lower = v - upper;
-  if (upper !== 0) asm.emitInsn((LUI | (rd << 7) | encodeU(upper / 4096)) >>> 0, NONE, name);
-  if (lower !== 0 || upper === 0) asm.emitInsn(iInsn(ADDI, 0, upper !== 0 ? rd : 0, rd, lower), NONE, name);
+  // (one comparison, always made: a comparison first made after this was optimized deoptimizes it)
+  const hasUpper = upper !== 0;
+  if (hasUpper) asm.emitInsn((LUI | (rd << 7) | encodeU(upper / 4096)) >>> 0, NONE, name);
+  if (lower !== 0 || !hasUpper) asm.emitInsn(iInsn(ADDI, 0, hasUpper ? rd : 0, rd, lower), NONE, name);
 }
 
 /** Parses "reg, expr" and requires the end. */

@@ -29,8 +29,10 @@ export function resolveFixups(asm: Assembler, mode: ResolveMode): Map<Section, S
   for (const sec of asm.sections) {
     const relocs: SymRelocation[] = [];
     const hiByOffset = new Map<number, Fixup>();
-    for (const f of sec.fixups) if (f.kind === "pcrel_hi20") hiByOffset.set(f.offset, f);
-    for (const f of sec.fixups) {
+    const fixups = sec.fixups;
+    for (let i = 0; i < fixups.length; i++) if (fixups[i]!.kind === "pcrel_hi20") hiByOffset.set(fixups[i]!.offset, fixups[i]!);
+    for (let i = 0; i < fixups.length; i++) {
+      const f = fixups[i]!;
       try {
         resolveOne(asm, sec, f, mode, relocs, hiByOffset);
       } catch (e) {
@@ -38,7 +40,8 @@ export function resolveFixups(asm: Assembler, mode: ResolveMode): Map<Section, S
         asm.diag("error", e.message, f.loc, e.offset >= 0 ? e.offset : f.col);
       }
     }
-    for (const r of relocs) {
+    for (let i = 0; i < relocs.length; i++) {
+      const r = relocs[i]!;
       r.sym.usedInReloc = true;
       if (!r.sym.defined && !r.sym.bindingExplicit) r.sym.binding = "global";
     }

@@ -128,7 +128,11 @@ export class Section {
   }
 
   write32(offset: number, word: number): void {
-    writeLE(this.data, offset, word, 4);
+    const d = this.data;
+    d[offset] = word;
+    d[offset + 1] = word >>> 8;
+    d[offset + 2] = word >>> 16;
+    d[offset + 3] = word >>> 24;
   }
 
   /** The assembled bytes. */

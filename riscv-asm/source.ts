@@ -3,26 +3,48 @@
  * line markers (`# 12 "file.S"`), and splits lines at `;` outside strings.
  */
 
+import type { SourceLocation } from "./diagnostics.ts";
+
 /** Characters the splitter must look at: " ' # / ; */
 const SPECIAL = new Uint8Array(128);
 for (const ch of "\"'#/;") SPECIAL[ch.charCodeAt(0)] = 1;
 
-/** One statement and where it came from. */
-export interface Statement {
+/**
+ * One statement and where it came from (file, line and the whole source line as `text`, as a
+ * SourceLocation). A splitter reuses one record for all its statements, so that splitting
+ * allocates nothing per statement: copy it (copyStatement) to keep it beyond the call.
+ */
+export interface Statement extends SourceLocation {
   readonly file: string;
   readonly line: number;
   /** The whole source line, for diagnostics. */
-  readonly lineText: string;
-  /** The line to parse: lineText with block comments blanked (same columns). */
   readonly text: string;
-  /** Start and end of the statement within lineText. */
+  /** The line to parse: text with block comments blanked (same columns). */
+  readonly src: string;
+  /** Start and end of the statement within the line. */
   readonly start: number;
   readonly end: number;
+}
+
+/** A copy of a statement that stays as it is (the splitter's record does not). */
+export function copyStatement(st: Statement): Statement {
+  return { file: st.file, line: st.line, text: st.text, src: st.src, start: st.start, end: st.end };
+}
+
+/** The splitter's reusable statement. */
+class StatementRecord implements Statement {
+  file = "";
+  line = 0;
+  text = "";
+  src = "";
+  start = 0;
+  end = 0;
 }
 
 /** Splits source text into statements, calling `each` for every one (in order). */
 export class StatementSplitter {
   private inBlockComment = false;
+  private readonly record = new StatementRecord();
   file: string;
   line = 0;
 
@@ -138,7 +160,8 @@ export class StatementSplitter {
       }
       const cleaned = chars.join("");
       if (cleaned.slice(start, end).trim() === "") return;
-      each({ file: this.file, line: this.line, lineText: text, text: cleaned, start, end });
+      this.fill(text, cleaned, start, end);
+      each(this.record);
       return;
     }
     // skip blank statements quickly
@@ -149,7 +172,18 @@ export class StatementSplitter {
       s++;
     }
     if (s === end) return;
-    each({ file: this.file, line: this.line, lineText: text, text, start: s, end });
+    this.fill(text, text, s, end);
+    each(this.record);
+  }
+
+  private fill(text: string, src: string, start: number, end: number): void {
+    const r = this.record;
+    r.file = this.file;
+    r.line = this.line;
+    r.text = text;
+    r.src = src;
+    r.start = start;
+    r.end = end;
   }
 }
 

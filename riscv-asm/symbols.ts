@@ -63,8 +63,7 @@ export class SymbolTable {
   }
 
   /** Named symbols, then anonymous labels. */
-  *all(): IterableIterator<Sym> {
-    yield* this.map.values();
-    yield* this.anonymous;
+  all(): Sym[] {
+    return Array.from(this.map.values()).concat(this.anonymous);
   }
 }

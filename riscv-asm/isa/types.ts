@@ -3,6 +3,7 @@
  * operand kinds it takes in assembly order, and the fixed bits (`match` under `mask`).
  * Adding an instruction is adding one entry to a table in this folder.
  */
+import { emptyArray } from "../empty-array.ts";
 
 /** Operand kinds. Each names where the operand's bits go and how it is written. */
 export type OperandKind =
@@ -55,7 +56,7 @@ export interface InsnSpec {
 
 /** Compact constructor used by the tables: operands are written as "rd,rs1,i12". */
 export function insn(name: string, operands: string, match: number, mask: number, ext: Extension, flags: "" | "alias" | "asm-only" = ""): InsnSpec {
-  const ops = operands === "" ? [] : (operands.split(",") as OperandKind[]);
+  const ops = operands === "" ? emptyArray<OperandKind>() : (operands.split(",") as OperandKind[]);
   const optional = ops.filter((o) => o === "vm").length;
   const vtypeExtra = ops.some((o) => o === "vtype11" || o === "vtype10") ? 3 : 0;
   return {
