@@ -82,7 +82,18 @@ function parseNumber(c: Cursor): number | undefined {
   if (p === start) c.fail("malformed number", start);
   if (p < end && isIdentChar(t.charCodeAt(p))) c.fail(`malformed number '${t.slice(c.pos, p + 1)}'`);
   c.pos = p;
-  return v;
+  return v > Number.MAX_SAFE_INTEGER ? exactLiteral(t.slice(start, p), radix) : v;
+}
+
+/**
+ * A literal too long for a double's 53 bits, read exactly and taken as GNU as takes it: a
+ * 64-bit value, two's complement. 0xffffffffffffefa0 is then -4192, exactly, which is what
+ * `li` and 12-bit immediates need; a value that needs more than 53 significant bits as a
+ * signed 64-bit number stays approximate (as documented).
+ */
+function exactLiteral(digits: string, radix: number): number {
+  const prefix = radix === 16 ? "0x" : radix === 8 ? "0o" : radix === 2 ? "0b" : "";
+  return Number(BigInt.asIntN(64, BigInt(prefix + digits)));
 }
 
 function isHex(c: number): boolean {

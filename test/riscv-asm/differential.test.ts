@@ -159,6 +159,23 @@ describe("riscv-asm differential: pseudo-instructions", function () {
     expect(Buffer.from(mine).toString("hex")).to.equal(Buffer.from(ref).toString("hex"));
   });
 
+  it("64-bit literals as GNU as reads them (two's complement beyond 2^53), as the official riscv-tests write them", () => {
+    const lines = [
+      "li x1, 0xffffffffffffefa0",
+      "li x13, ((0xffffffffffffffff) & ((1 << (32 - 1) << 1) - 1))",
+      "li x8, 0xffffffffffffffff",
+      "li x4, 0xffffffffffffff98",
+      "addi x6, x0, 0xffffffffffffffff",
+      "li x5, 18446744073709551615",
+      "li x7, 0xffffffff80000000",
+      "andi x9, x9, 0xfffffffffffff800",
+      "sw x1, 0xfffffffffffffffc(x2)",
+    ];
+    for (const l of lines) {
+      expect(Buffer.from(oursText(l + "\n")).toString("hex"), l).to.equal(Buffer.from(sectionBytes(gnuAssemble(l + "\n"), ".text")).toString("hex"));
+    }
+  });
+
   it("symbolic pseudo-instructions (la, lla, call, tail, jump, lw/sw symbol) give the same code and relocations", () => {
     const src = [
       "start: la a0, data_sym", "lla a1, data_sym + 8", "call start", "call t0, ext_fn", "tail ext_fn", "jump start, t2",
