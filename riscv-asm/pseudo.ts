@@ -93,6 +93,8 @@ function loadSym(f3: number): Pseudo {
 function storeSym(f3: number): Pseudo {
   return (asm, c, name) => {
     const { rd: rs, e, at } = regExpr(c, asm);
+    // `offset(reg)` is the real instruction: its error (e.g. the offset's range) explains it better
+    if (c.eat(40)) throw new AsmError(`${name}: not a symbol`, -1);
     if (c.atEnd()) c.fail(`${name}: storing to a symbol needs a temporary register: ${name} rs, symbol, rt`);
     comma(c);
     const rt = parseXReg(c);

@@ -18,6 +18,8 @@ const BAD: [string, string, number][] = [
   ["slli a0, a0, 32", "shift amount 32 out of range for slli: 0..31", 14],
   ["lui a0, 0x100000", "immediate 1048576 out of range for lui: 0..1048575", 9],
   ["lw a0, 2048(a1)", "immediate 2048 out of range for lw: -2048..2047", 8],
+  ["sw x1, 0x1000(x2)", "immediate 4096 out of range for sw: -2048..2047", 8],
+  ["sb a0, -2049(a1)", "immediate -2049 out of range for sb: -2048..2047", 8],
   ["csrrwi a0, mstatus, 32", "immediate 32 out of range for csrrwi: 0..31", 21],
   ["vadd.vi v1, v2, 16", "immediate 16 out of range for vadd.vi: -16..15", 17],
   ["frob a0, a1", "unknown instruction 'frob'", 1],
