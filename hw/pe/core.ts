@@ -8,9 +8,9 @@
  *    decision, MEM load alignment, hazard detection, and the two bus requests (fetch, data);
  *  - `update` (clocked): moves the pipeline registers, writes the register file and the CSRs.
  *
- * The register file is internal state (`rf`, a Uint32Array) written only by the clocked
- * block, at the end of WB; it is read in ID with a WB->ID bypass. It does not appear in VCDs;
- * the WB-stage registers (`wb_*`) show every write.
+ * The register file is a kernel register array (`rf`, entries `x[0]`..`x[31]`, shown in
+ * VCDs) written only by the clocked block, at the end of WB; it is read in ID with a WB->ID
+ * bypass.
  *
  * Bus interface (the same for the vector core and the command processor later): two
  * request/response ports, fetch (`i_*`) and data (`d_*`). A request is `*_req_valid` with its
@@ -23,7 +23,7 @@
  * Hot-path rules (hw/rtl/compile-batch.ts): numeric literals instead of imported constants,
  * one declarator per `let`, no closures, so both blocks compile to direct typed-array accesses.
  */
-import { Module, type Bits } from "../rtl/index.ts";
+import { Module, type Bits, type RegArray } from "../rtl/index.ts";
 import { LS_BASE, LS_SIZE } from "./rv32.ts";
 
 export interface CoreOptions {
@@ -182,8 +182,8 @@ export class ScalarCore extends Module {
   /** IF would fetch this cycle (i_req_valid before the local-store range check). */
   readonly fetch_want = this.wire("fetch_want", 1);
 
-  /** Register file x0..x31 (internal state, written in `update` only). */
-  readonly rf = new Uint32Array(32);
+  /** Register file x0..x31 (written in `update` only; reset clears it). */
+  readonly rf: RegArray = this.regArray("x", 32, 32, { resettable: true });
   readonly stats: CoreStats = {
     cycles: 0, retired: 0, stallLoadUse: 0, stallMemory: 0, stallDivide: 0, stallWfi: 0, stallFetch: 0, flushBranch: 0, flushPredict: 0, traps: 0,
   };
@@ -567,8 +567,8 @@ export class ScalarCore extends Module {
     const dIsEcall = idInsn === 0x00000073 ? 1 : 0;
     const dRs1 = dIsEcall === 1 ? 17 : (idInsn >>> 15) & 31;
     const dRs2 = dIsEcall === 1 ? 10 : (idInsn >>> 20) & 31;
-    const idA = dRs1 !== 0 && wbRd === dRs1 ? wbData : rf[dRs1]!;
-    const idB = dRs2 !== 0 && wbRd === dRs2 ? wbData : rf[dRs2]!;
+    const idA = dRs1 !== 0 && wbRd === dRs1 ? wbData : rf.get(dRs1);
+    const idB = dRs2 !== 0 && wbRd === dRs2 ? wbData : rf.get(dRs2);
     const dOp = idInsn & 0x7f;
     // load-use: a load in EX writes a register this instruction reads
     let loadUse = 0;
@@ -618,7 +618,6 @@ export class ScalarCore extends Module {
   private update(): void {
     const st = this.stats;
     // (registers take their init values at a reset edge whatever is assigned below)
-    if (this.reset.value === 1) this.rf.fill(0);
     const halt = this.halt_r.value;
     const memWait = this.stall_mem.value;
     const dLate = this.d_req_valid.value === 1 && this.d_req_ready.value === 0 ? 1 : 0;
@@ -649,7 +648,7 @@ export class ScalarCore extends Module {
 
     // ---- WB: register file write, then the commit record moves on ----
     const wbRd = this.wb_rd.value;
-    if (this.wb_valid.value === 1 && wbRd !== 0) this.rf[wbRd] = this.wb_data.value;
+    if (this.wb_valid.value === 1 && wbRd !== 0) this.rf.set(wbRd, this.wb_data.value);
     if (memWait === 0 && this.mem_valid.value === 1) {
       this.wb_valid.next = 1;
       this.wb_pc.next = this.mem_pc.value;

@@ -70,8 +70,8 @@ export function runLockstep(runner: PeRunner, program: LoadedProgram, maxCycles:
   if (mismatch === undefined) {
     const rf = runner.pe.core.rf;
     for (let i = 1; i < 32; i++) {
-      if (rf[i] !== g.x[i]) {
-        mismatch = `x${i} differs at the end: pipeline 0x${rf[i]!.toString(16)}, golden 0x${g.x[i]!.toString(16)}`;
+      if (rf.get(i) !== g.x[i]) {
+        mismatch = `x${i} differs at the end: pipeline 0x${rf.get(i).toString(16)}, golden 0x${g.x[i]!.toString(16)}`;
         break;
       }
     }
