@@ -59,6 +59,7 @@ export function pipelineViews(pe: Pe): ViewGroup[] {
         { signal: c.ex_cause, alias: "mcause" },
       ],
     },
+    { name: "registers", signals: c.rf.entries.slice(1).map((x, i) => ({ signal: x, alias: `x${i + 1}` })) },
   ];
 }
 
