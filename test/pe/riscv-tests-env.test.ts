@@ -1,6 +1,6 @@
 /**
- * Our riscv-tests environment header (test/fixtures/pe/riscv-tests-env/riscv_test.h), used to
- * run the official rv32ui/rv32um tests (official-riscv-tests.ts, which needs a riscv-tests
+ * Our riscv-tests environment header (examples/riscv-tests-env/riscv_test.h), used to
+ * run the official rv32ui/rv32um tests (`tsrtl riscv-tests`, which needs a riscv-tests
  * checkout): pass, fail with the test number, traps and early failures, on the pipeline in
  * lockstep with the golden model. Our own sources only; needs the C preprocessor
  * (riscv64-unknown-elf-gcc -E, as the assembler's tests).
@@ -9,13 +9,13 @@ import { expect } from "chai";
 import { join } from "node:path";
 import { PeRunner, runGolden } from "../../hw/pe/runner.ts";
 import { runLockstep } from "../../hw/pe/lockstep.ts";
-import { ENV_DIR, preprocess } from "./official-riscv-tests.ts";
+import { ENV_DIR, preprocess } from "../../bin/riscv-tests.ts";
 import { assembleProgram } from "./helpers.ts";
 
 describe("pe: riscv-tests environment header (tohost, TESTNUM = gp)", function () {
   this.timeout(60_000);
   const runner = new PeRunner({ monitorCommits: true });
-  const file = join(ENV_DIR, "selftest.S");
+  const file = join("test", "fixtures", "pe", "riscv-tests-env", "selftest.S");
   const cases: { n: number; what: string; status: string; failedTest?: number }[] = [
     { n: 1, what: "RVTEST_PASS stores 1 to tohost; clean entry state", status: "pass" },
     { n: 2, what: "RVTEST_FAIL stores (TESTNUM << 1) | 1", status: "fail", failedTest: 5 },

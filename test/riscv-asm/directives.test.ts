@@ -23,9 +23,7 @@ describe("riscv-asm front end", function () {
 
   it("a very long ;-joined line (10,000 statements) assembles like GNU as", () => {
     const line = Array.from({ length: 10_000 }, (_, i) => `addi x${i % 32}, x${(i * 7) % 32}, ${(i % 4096) - 2048}`).join("; ") + "\n";
-    const t0 = performance.now();
-    const mine = oursText(line);
-    expect(performance.now() - t0).to.be.lessThan(5000);
+    const mine = oursText(line); // a hang would hit mocha's timeout; speed is bench/asm.ts's job
     expect(Buffer.from(mine).equals(Buffer.from(sectionBytes(gnuAssemble(line), ".text")))).to.equal(true);
   });
 

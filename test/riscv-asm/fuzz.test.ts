@@ -82,15 +82,12 @@ describe("riscv-asm fuzz", function () {
       }
       total += lines.length;
       const src = lines.join("\n") + "\n";
-      const t0 = performance.now();
       let result: ReturnType<typeof assemble>;
       try {
         result = assemble(src, { file: "fuzz.s", readFile: () => undefined, output: r.int(0, 1) === 0 ? "object" : "executable" });
       } catch (e) {
         expect.fail(`assemble threw for input:\n${src}\n${String((e as Error).stack)}`);
       }
-      const ms = performance.now() - t0;
-      expect(ms, `a chunk took ${ms.toFixed(0)} ms`).to.be.lessThan(5000);
       for (const d of result.diagnostics) {
         expect(d.message, `internal error for input:\n${src}`).not.to.match(/internal error/);
         expect(d.line).to.be.greaterThan(0);

@@ -2,7 +2,7 @@
  * Runs the official riscv-tests rv32ui and rv32um "-p" (physical memory) tests on the PE:
  * each test source from a riscv-tests checkout is preprocessed with the C preprocessor
  * (riscv64-unknown-elf-gcc -E -P, or cpp), with OUR environment header
- * (test/fixtures/pe/riscv-tests-env/riscv_test.h: tohost protocol, TESTNUM = gp) and the
+ * (examples/riscv-tests-env/riscv_test.h: tohost protocol, TESTNUM = gp) and the
  * checkout's isa/macros/scalar/test_macros.h, assembled by our assembler, and run
  *  - through `tsrtl run` (bin/commands/run.ts: the command line's code path, default local store),
  *  - on the pipeline in three local-store configurations, the default one in lockstep with
@@ -17,23 +17,22 @@
  * GNU's linked program runs on the pipeline and the golden model too (column "GNU-built"), which
  * tells a core bug from an assembler bug.
  *
- *   RISCV_TESTS=/path/to/riscv-tests npx tsx test/pe/official-riscv-tests.ts [--keep DIR] [--only a,b]
- *
+ * `tsrtl riscv-tests /path/to/riscv-tests [--keep DIR] [--only a,b]` (bin/commands/riscv-tests.ts)
  * prints a PASS/FAIL table with cycles and exits 1 if anything failed. The riscv-tests sources
- * are not part of this repository. test/pe/riscv-tests.official.ts runs the same under mocha.
+ * are public code that stays out of this repository, so CI cannot run them.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { assemble, disassemble, formatDiagnostic, readElf, writeElf, type ElfFile, type Program } from "../../riscv-asm/index.ts";
-import { PeRunner, programFromElf, runGolden, type LoadedProgram } from "../../hw/pe/runner.ts";
-import { runLockstep } from "../../hw/pe/lockstep.ts";
-import { run as tsrtlRun } from "../../bin/commands/run.ts";
+import { fileURLToPath } from "node:url";
+import { assemble, disassemble, formatDiagnostic, readElf, writeElf, type ElfFile, type Program } from "../riscv-asm/index.ts";
+import { PeRunner, programFromElf, runGolden, type LoadedProgram } from "../hw/pe/runner.ts";
+import { runLockstep } from "../hw/pe/lockstep.ts";
+import { run as tsrtlRun } from "./commands/run.ts";
 
 /** Our environment header's directory (riscv_test.h). */
-export const ENV_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "pe", "riscv-tests-env");
+export const ENV_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "examples", "riscv-tests-env");
 
 const SUITES = [
   { suite: "rv32ui", variable: "rv32ui_sc_tests" },
@@ -366,22 +365,9 @@ export function formatFailures(results: readonly OfficialResult[]): string {
   return out.join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
-  const root = process.env["RISCV_TESTS"];
-  if (!root) {
-    console.error("usage: RISCV_TESTS=/path/to/riscv-tests npx tsx test/pe/official-riscv-tests.ts [--keep DIR] [--only name,name]");
-    return 2;
-  }
-  let keep: string | undefined;
-  let only: Set<string> | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--keep") keep = argv[++i];
-    else if (argv[i] === "--only") only = new Set((argv[++i] ?? "").split(","));
-    else {
-      console.error(`unknown argument '${argv[i]}'`);
-      return 2;
-    }
-  }
+/** Runs `tests` from the checkout at `root`; prints the table; true when every test passed. */
+export async function runOfficialTests(root: string, options: { keep?: string; only?: ReadonlySet<string> } = {}): Promise<boolean> {
+  const { keep, only } = options;
   const outDir = keep !== undefined ? resolve(keep) : mkdtempSync(join(tmpdir(), "tsrtl-riscv-tests-"));
   try {
     const tests = listOfficialTests(resolve(root)).filter((t) => only === undefined || only.has(t.name) || only.has(`${t.suite}-p-${t.name}`));
@@ -393,15 +379,8 @@ async function main(argv: string[]): Promise<number> {
     if (failures !== "") console.log(`\n${failures}`);
     if (keep !== undefined) console.log(`\npreprocessed sources in ${outDir} (rerun one with: tsrtl run ${join(outDir, "<test>.s")} --trace)`);
     else if (failures !== "") console.log("\n(the files above are removed on exit: --keep DIR keeps them)");
-    return results.every((r) => r.ok) ? 0 : 1;
+    return results.length > 0 && results.every((r) => r.ok);
   } finally {
     if (keep === undefined) rmSync(outDir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exit(2);
-  });
 }
