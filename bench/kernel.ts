@@ -8,7 +8,7 @@
  * Options: --cycles N (default 200000), --verilator, --seed S.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -113,7 +113,6 @@ export async function main(args: string[]): Promise<void> {
   const cycles = value("--cycles", 200000);
   const seed = value("--seed", 1);
   const dir = mkdtempSync(join(tmpdir(), "tsrtl-bench-"));
-  mkdirSync(dir, { recursive: true });
   const results: KernelResult[] = [runK1(cycles), runK2(cycles, seed), runK3(Math.floor(cycles / 2), dir)];
   rmSync(join(dir, "k3.vcd"), { force: true });
   for (const r of results) console.log(JSON.stringify(r));

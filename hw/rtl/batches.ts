@@ -20,16 +20,30 @@ export interface Batch {
   readonly mods: readonly Module[];
 }
 
+/** Per function and class: the method name found on the prototype chain (null: none). */
+const methodNames = new WeakMap<() => void, Map<unknown, string | null>>();
+
 /** The method name under which `fn` is found on the prototype chain of `owner`, if any. */
 function methodName(owner: Module, fn: () => void): string | undefined {
   if (Object.prototype.hasOwnProperty.call(owner, fn.name)) return undefined;
+  let byClass = methodNames.get(fn);
+  if (byClass === undefined) methodNames.set(fn, (byClass = new Map()));
+  let name = byClass.get(owner.constructor);
+  if (name === undefined) {
+    name = findOnPrototypes(owner, fn);
+    byClass.set(owner.constructor, name);
+  }
+  return name ?? undefined;
+}
+
+function findOnPrototypes(owner: Module, fn: () => void): string | null {
   for (let proto = Object.getPrototypeOf(owner) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const d = Object.getOwnPropertyDescriptor(proto, name);
       if (d?.value === fn && /^[A-Za-z_$][\w$]*$/.test(name)) return name;
     }
   }
-  return undefined;
+  return null;
 }
 
 /** A fresh function per batch (not a shared closure), so each batch has its own call-site feedback. */

@@ -31,6 +31,10 @@ export interface ResetPlan {
   /** Word offsets of resettable wide registers' words and their init words. */
   wideWords: Int32Array;
   wideValues: Uint32Array;
+  /** Resettable register arrays: first slot, length and init value of each. */
+  arrayBases: Int32Array;
+  arrayLengths: Int32Array;
+  arrayValues: Uint32Array;
 }
 
 export interface Elaborated {
@@ -103,7 +107,7 @@ export function elaborate(root: Module): Elaborated {
   for (const m of modules) for (const v of m.vecs) v.bind();
   for (const m of modules) for (const a of m.regArrays) a.bind();
   slotReclaimer.register(root, storage.range);
-  const seqKey = (b: SeqBlock): string => `${batchKey(b)} ${b.owner.path}.${b.name}`;
+  const seqKeys = new Map(seq.map((b) => [b, `${batchKey(b)} ${b.owner.path}.${b.name}`]));
   return {
     root,
     modules,
@@ -113,9 +117,9 @@ export function elaborate(root: Module): Elaborated {
     netOf,
     storage,
     comb: schedule.order,
-    seq: seq.sort((a, b) => (seqKey(a) < seqKey(b) ? -1 : 1)),
+    seq: seq.sort((a, b) => (seqKeys.get(a)! < seqKeys.get(b)! ? -1 : 1)),
     memories,
-    reset: resetPlan(nets),
+    reset: resetPlan(nets, arrays),
   };
 }
 
@@ -180,7 +184,7 @@ function initialWide(net: Net): bigint {
   return 0n;
 }
 
-function resetPlan(nets: readonly Net[]): ResetPlan {
+function resetPlan(nets: readonly Net[], arrays: readonly RegArray[]): ResetPlan {
   const narrowSlots: number[] = [];
   const narrowValues: number[] = [];
   const wideWords: number[] = [];
@@ -208,5 +212,14 @@ function resetPlan(nets: readonly Net[]): ResetPlan {
     narrowValues: Uint32Array.from(narrowValues),
     wideWords: Int32Array.from(wideWords),
     wideValues: Uint32Array.from(wideValues),
+    ...arrayResets(arrays.filter((a) => a.resettable)),
+  };
+}
+
+function arrayResets(arrays: readonly RegArray[]): Pick<ResetPlan, "arrayBases" | "arrayLengths" | "arrayValues"> {
+  return {
+    arrayBases: Int32Array.from(arrays, (a) => a.firstSlot),
+    arrayLengths: Int32Array.from(arrays, (a) => a.length),
+    arrayValues: Uint32Array.from(arrays, (a) => a.init),
   };
 }

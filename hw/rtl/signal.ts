@@ -311,9 +311,9 @@ export class RegArray {
     PENDING.count = n + 1;
   }
 
-  /** First slot and length of the entries, for elaboration and reset. */
-  get slots(): { base: number; length: number } {
-    return { base: this.base, length: this.length };
+  /** Slot of entry 0 (entries are contiguous), for the reset plan. */
+  get firstSlot(): number {
+    return this.base;
   }
 
   /** Takes the entries' slots once storage is allocated (they must be contiguous). */

@@ -22,7 +22,6 @@ import {
   WIDE_NEXT,
   WideBits,
   type FsmStates,
-  type RegArray,
   type Signal,
   type SignalKind,
 } from "./signal.ts";
@@ -56,8 +55,6 @@ export class Simulator {
   private readonly settleOnce: () => void;
   private readonly memories: Memory[];
   private readonly pokeable: Set<Signal>;
-  /** Register arrays that reset loads with their init value. */
-  private readonly resetArrays: RegArray[];
   private monitors: (() => void)[] = [];
   private tracers: Tracer[] = [];
   /** A poke happened since the last settle: combinational values are stale. */
@@ -98,7 +95,6 @@ export class Simulator {
         return drv?.kind === "testbench" || drv?.kind === "reg" || drv?.kind === "array";
       }),
     );
-    this.resetArrays = d.modules.flatMap((m) => m.regArrays.filter((a) => a.resettable));
     discardRegArrayWrites();
     this.settle();
   }
@@ -136,8 +132,8 @@ export class Simulator {
     const r = this.design.reset;
     for (let i = 0; i < r.narrowSlots.length; i++) NARROW_NEXT[r.narrowSlots[i]!] = r.narrowValues[i]!;
     for (let i = 0; i < r.wideWords.length; i++) WIDE_NEXT[r.wideWords[i]!] = r.wideValues[i]!;
+    for (let i = 0; i < r.arrayBases.length; i++) NARROW.fill(r.arrayValues[i]!, r.arrayBases[i]!, r.arrayBases[i]! + r.arrayLengths[i]!);
     for (const m of this.memories) m.resetPipelines();
-    for (const a of this.resetArrays) NARROW.fill(a.init, a.slots.base, a.slots.base + a.length);
   }
 
   /** Holds the design's synchronous reset for `cycles` clock edges, then releases it. */
