@@ -11,7 +11,7 @@ import { parseArgs, optionValue, intOption, UsageError } from "../command.ts";
 import { assemble, formatDiagnostic, isElf, writeElf } from "../../riscv-asm/index.ts";
 import { PeRunner, formatCommit, programFromElf, type RunResult } from "../../hw/pe/runner.ts";
 import type { Pe } from "../../hw/pe/pe.ts";
-import type { TraceOptions, ViewGroup } from "../../hw/rtl/index.ts";
+import type { Bits, TraceOptions, ViewGroup } from "../../hw/rtl/index.ts";
 
 export const summary = "run a RISC-V program (.s or .elf) on one PE, cycle-accurately; --trace, --vcd";
 
@@ -24,24 +24,21 @@ export function pipelineViews(pe: Pe): ViewGroup[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const filter = [process.execPath, resolve(join(here, "..", "tsrtl.js")), "disasm", "--gtkw-filter"];
   const c = pe.core;
-  const insn = (s: typeof c.id_insn, alias: string): { signal: typeof s; processFilter: readonly string[]; alias: string } => ({ signal: s, processFilter: filter, alias });
+  /** A stage's valid, PC and instruction (disassembled by the filter). */
+  const stage = (name: string, valid: Bits, pc: Bits, insn: Bits): ViewGroup["signals"] => [
+    { signal: valid, alias: `${name} valid` },
+    { signal: pc, alias: `${name} pc` },
+    { signal: insn, processFilter: filter, alias: `${name} insn` },
+  ];
   return [
     {
       name: "pipeline",
       signals: [
         { signal: c.i_req_addr, alias: "IF pc" },
-        { signal: c.id_valid, alias: "ID valid" },
-        { signal: c.id_pc, alias: "ID pc" },
-        insn(c.id_insn, "ID insn"),
-        { signal: c.ex_valid, alias: "EX valid" },
-        { signal: c.ex_pc, alias: "EX pc" },
-        insn(c.ex_insn, "EX insn"),
-        { signal: c.mem_valid, alias: "MEM valid" },
-        { signal: c.mem_pc, alias: "MEM pc" },
-        insn(c.mem_insn, "MEM insn"),
-        { signal: c.wb_valid, alias: "WB valid" },
-        { signal: c.wb_pc, alias: "WB pc" },
-        insn(c.wb_insn, "WB insn"),
+        ...stage("ID", c.id_valid, c.id_pc, c.id_insn),
+        ...stage("EX", c.ex_valid, c.ex_pc, c.ex_insn),
+        ...stage("MEM", c.mem_valid, c.mem_pc, c.mem_insn),
+        ...stage("WB", c.wb_valid, c.wb_pc, c.wb_insn),
         { signal: c.wb_rd, alias: "WB rd" },
         { signal: c.wb_data, alias: "WB data" },
       ],

@@ -63,20 +63,8 @@ export interface MeshOptions {
   client?: (mesh: Mesh, node: NodeInfo) => ClientPorts;
 }
 
-/** NI client ports re-exported by the mesh (testbench view), per node. */
-export interface ExposedPorts {
-  inj_ctl: Bits;
-  inj_data: Bits;
-  inj_ct: Bits;
-  inj_ready: Bits;
-  ej_ctl: Bits;
-  ej_src: Bits;
-  ej_data: Bits;
-  ej_ct: Bits;
-  ej_it: Bits;
-  ej_at: Bits;
-  ej_ready: Bits;
-}
+/** NI client ports re-exported by the mesh (testbench view), per node: `ej_ready` is a real port. */
+export type ExposedPorts = Omit<ClientPorts, "ej_ready"> & { ej_ready: Bits };
 
 export class Mesh extends Module {
   readonly width: number;
