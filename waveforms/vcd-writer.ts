@@ -8,6 +8,19 @@ import {
   vcdIdCode,
   type VcdVariable,
 } from "./vcd-header.ts";
+import {
+  DIGITS_BYTES,
+  instantiateScan,
+  RECORD_BYTES,
+  RECORD_FLAGS,
+  RECORD_LAST,
+  RECORD_MASK,
+  RECORD_SLOT,
+  RECORD_SUFFIX,
+  SCALAR_FLAG,
+  SCAN_SLACK,
+  type ScanFunction,
+} from "./vcd-scan-wasm.ts";
 import { FileSink, type VcdSink } from "./vcd-sink.ts";
 
 export type { VcdVariable, VcdVarKind } from "./vcd-header.ts";
@@ -22,6 +35,27 @@ export interface VcdWriterOptions {
   version?: string;
   /** Flush threshold in bytes; default 1 MiB. Memory stays bounded on long runs. */
   bufferBytes?: number;
+}
+
+/** A writer's prepared bulk scan (VcdWriter.scanPlan): addresses in its WebAssembly memory. */
+export interface ScanPlan {
+  readonly scan: ScanFunction;
+  /** First and last record (the scan walks from the last down). */
+  readonly records: number;
+  readonly recordsEnd: number;
+  /** Where the copy of the store's slots starts. */
+  readonly values: number;
+  /** Chunks are built backwards ending here. */
+  readonly scratchEnd: number;
+  /** The store's slots first..last, and their copy in the memory. */
+  readonly source: Uint32Array;
+  readonly copy: Uint32Array;
+}
+
+const WASM_PAGE = 65536;
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
 }
 
 const enum State {
@@ -63,12 +97,17 @@ const PAD = CH_0;
 
 /**
  * Bytes after the value, packed like the digit tables: "<id>\n" or " <id>\n", at most 8,
- * padded with '0'. The top byte is '0' or '\n' and no byte is above 0x7e, so the double is
- * never a NaN or subnormal and is stored bit for bit.
+ * padded with '0' after them (`right` false) or before them (`right` true). Every byte is
+ * between '\n' and '~' and the top byte is '0' or '\n', so the double is never a NaN or
+ * subnormal and is stored bit for bit.
  */
-function packSuffix(bytes: Uint8Array): number {
+function packSuffix(bytes: Uint8Array, right: boolean): number {
   const tmp = new DataView(new ArrayBuffer(8));
-  for (let k = 0; k < 8; k++) tmp.setUint8(k, k < bytes.length ? bytes[k]! : PAD);
+  const pad = 8 - bytes.length;
+  for (let k = 0; k < 8; k++) {
+    const at = right ? k - pad : k;
+    tmp.setUint8(k, at >= 0 && at < bytes.length ? bytes[at]! : PAD);
+  }
   return tmp.getFloat64(0, true);
 }
 
@@ -99,11 +138,23 @@ export class VcdWriter {
   private masks = new Uint32Array(0);
   /** Per variable: the bytes that follow the value (" <id>\n" for vectors, "<id>\n" for scalars). */
   private suffix = new Float64Array(0);
+  /** The same bytes right-aligned in the 8 (padding first), for changedBits' backward writes. */
+  private suffixRight = new Float64Array(0);
   private suffixLen = new Uint8Array(0);
-
+  /**
+   * Output buffer: a view into a WebAssembly memory laid out as [digit table][buf][scan
+   * plan], so that changedBits' chunks, built by WebAssembly in the same memory, are moved
+   * into `buf` with one copyWithin.
+   */
+  private memory: WebAssembly.Memory | undefined;
+  private bytes = new Uint8Array(0);
   private buf = new Uint8Array(0);
   private view = new DataView(this.buf.buffer);
   private pos = 0;
+  private plan: ScanPlan | undefined;
+  private outputBytes = 0;
+  /** Bytes of one changedBits chunk when every narrow variable changes. */
+  private narrowChunk = 0;
 
   private now = 0;
   private timePending = false;
@@ -161,6 +212,7 @@ export class VcdWriter {
     this.widths = new Int32Array(n);
     this.masks = new Uint32Array(n);
     this.suffix = new Float64Array(n);
+    this.suffixRight = new Float64Array(n);
     this.suffixLen = new Uint8Array(n);
     const enc = new TextEncoder();
     let longestLine = 0;
@@ -171,15 +223,21 @@ export class VcdWriter {
       this.masks[i] = rem === 0 ? 0xffffffff : (2 ** rem - 1) >>> 0;
       const s = enc.encode(w === 1 ? `${ids[i]}\n` : ` ${ids[i]}\n`);
       if (s.length > 8) throw new Error(`VcdWriter: too many variables (${n})`);
-      this.suffix[i] = packSuffix(s);
+      this.suffix[i] = packSuffix(s, false);
+      this.suffixRight[i] = packSuffix(s, true);
       this.suffixLen[i] = s.length;
       longestLine = Math.max(longestLine, 1 + w + s.length);
+      if (w <= 32) this.narrowChunk += 1 + (w === 1 ? 0 : w) + s.length;
     }
 
-    // A change may add a time line and its own line after the last threshold check; the
-    // 8-byte stores may run up to 8 bytes past the end of what they write.
-    this.buf = new Uint8Array(this.threshold + TIME_LINE_MAX + longestLine + 16);
-    this.view = new DataView(this.buf.buffer);
+    // A change may add a time line and its own line after the last threshold check (or one
+    // changedBits chunk of every narrow variable); the 8-byte stores may run up to 8 bytes
+    // past the end of what they write.
+    const outputBytes = this.threshold + TIME_LINE_MAX + Math.max(longestLine, this.narrowChunk) + 16;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((DIGITS_BYTES + outputBytes) / WASM_PAGE) });
+    new Float64Array(this.memory.buffer, 0, 256).set(FULL);
+    this.outputBytes = outputBytes;
+    this.refreshViews();
 
     const header = enc.encode(
       vcdHeader(
@@ -247,6 +305,86 @@ export class VcdWriter {
     view.setFloat64(p, this.suffix[index]!, true);
     this.pos = p + this.suffixLen[index]!;
     if (this.pos > this.threshold) this.flush();
+  }
+
+  /**
+   * Prepares the bulk scan (once, after begin()): variable `vars[k]`, of width <= 32, takes
+   * the value `store[slots[k]]`. The values in the store now are taken as already written
+   * (dump them with changeBits first). See changedBits.
+   */
+  scanPlan(store: Uint32Array, slots: Int32Array, vars: Int32Array): ScanPlan {
+    if (this.state === State.Declaring || this.state === State.Closed) throw new Error("VcdWriter.scanPlan() outside begin()..close()");
+    if (this.plan !== undefined) throw new Error("VcdWriter.scanPlan(): a writer has one scan plan");
+    if (slots.length !== vars.length) throw new Error(`VcdWriter.scanPlan: ${slots.length} slots but ${vars.length} variables`);
+    const n = slots.length;
+    let first = n > 0 ? slots[0]! : 0, last = first;
+    for (let k = 0; k < n; k++) {
+      const index = vars[k]!;
+      if (!(index >= 0 && index < this.live)) this.badIndex(index);
+      if (this.widths[index]! > 32) this.wrongWidth(index, "scanPlan");
+      const slot = slots[k]!;
+      if (!(slot >= 0 && slot < store.length)) throw new Error(`VcdWriter.scanPlan: slot ${slot} outside the store (length ${store.length})`);
+      first = Math.min(first, slot);
+      last = Math.max(last, slot);
+    }
+    // Memory after the output buffer: records, the copy of the store's slots first..last,
+    // then the scratch area where chunks are built (with the slack the scan scribbles on).
+    const records = align8(DIGITS_BYTES + this.outputBytes);
+    const values = records + n * RECORD_BYTES;
+    const scratchEnd = align8(values + 4 * (last - first + 1) + SCAN_SLACK + this.narrowChunk);
+    const memory = this.memory!;
+    const need = Math.ceil(scratchEnd / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
+    if (need > 0) memory.grow(need);
+    this.refreshViews();
+    const ints = new Int32Array(memory.buffer);
+    const suffixes = new Float64Array(memory.buffer);
+    for (let k = 0; k < n; k++) {
+      const index = vars[k]!;
+      const at = (records + k * RECORD_BYTES) >> 2;
+      ints[at + RECORD_SLOT / 4] = slots[k]! - first;
+      ints[at + RECORD_LAST / 4] = store[slots[k]!]! | 0;
+      ints[at + RECORD_MASK / 4] = this.masks[index]! | 0;
+      ints[at + RECORD_FLAGS / 4] = this.suffixLen[index]! | (this.widths[index] === 1 ? SCALAR_FLAG : 0);
+      suffixes[(records + k * RECORD_BYTES + RECORD_SUFFIX) >> 3] = this.suffixRight[index]!;
+    }
+    this.plan = {
+      scan: instantiateScan(memory),
+      recordsEnd: records + (n - 1) * RECORD_BYTES,
+      records,
+      values,
+      scratchEnd,
+      source: store.subarray(first, last + 1),
+      copy: new Uint32Array(memory.buffer, values, last - first + 1),
+    };
+    return this.plan;
+  }
+
+  /**
+   * The tracer's per-cycle scan in one call: writes a change, at the current time, for every
+   * variable of the plan whose value in the store differs from the last one written. The
+   * changes come out in reverse plan order (VCD leaves the order within a time step free).
+   * The store's slots are copied into WebAssembly memory and encoded there (vcd-scan-wasm.ts).
+   */
+  changedBits(plan: ScanPlan): void {
+    if (plan !== this.plan || this.live === 0) throw new Error("VcdWriter.changedBits: not this writer's scan plan, or not writing");
+    plan.copy.set(plan.source);
+    const end = plan.scratchEnd;
+    const start = plan.scan(plan.recordsEnd, plan.records, plan.values, end);
+    const length = end - start;
+    if (length === 0) return;
+    if (this.pos + TIME_LINE_MAX + length > this.threshold && this.pos > 0) this.flush();
+    if (this.timePending) this.writeTime();
+    this.bytes.copyWithin(DIGITS_BYTES + this.pos, start, end);
+    this.pos += length;
+    if (this.pos > this.threshold) this.flush();
+  }
+
+  /** Views of the memory, again after it grew (growing detaches the old ones). */
+  private refreshViews(): void {
+    const buffer = this.memory!.buffer;
+    this.bytes = new Uint8Array(buffer);
+    this.buf = new Uint8Array(buffer, DIGITS_BYTES, this.outputBytes);
+    this.view = new DataView(buffer, DIGITS_BYTES, this.outputBytes);
   }
 
   /** Value change of a variable wider than 32 bits: ceil(width/32) little-endian words at words[offset..]. */

@@ -36,10 +36,8 @@ export class CounterArray extends Module {
     for (let i = 0; i < enables.length; i++) enables[i]!.value = v >>> i;
   }
 
+  /** Verilog's `checksum = ^{count0, ..., count999}` as a vector reduction. */
   private xorAll(): void {
-    const counts = this.counts;
-    let x = 0;
-    for (let i = 0; i < counts.length; i++) x ^= counts.get(i);
-    this.checksum.value = x;
+    this.checksum.value = this.counts.reduceXor();
   }
 }

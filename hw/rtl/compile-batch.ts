@@ -217,11 +217,14 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
     `    ${usesThis ? "const __m = __mods[__i]; " : ""}${slotLoads}\n` +
     `    __body: {${out.join("")}}\n` +
     `  }\n};\n//# sourceURL=tsrtl-compiled:${mods[0]!.constructor.name}.${name}`;
-  const factory = new Function("__N", "__NN", "__tables", "__masks", `"use strict";\n${header}\n${loop}`) as (
-    n: Uint32Array,
-    nn: Uint32Array,
+  // The stores become `const` bindings of the factory: V8 folds an immutable binding of a
+  // known closure into the code (base and length as constants), where a parameter would be
+  // reloaded and map-checked on every access.
+  const stores = "const __N = __stores[0];\nconst __NN = __stores[1];";
+  const factory = new Function("__stores", "__tables", "__masks", `"use strict";\n${stores}\n${header}\n${loop}`) as (
+    stores: readonly [Uint32Array, Uint32Array],
     tables: Int32Array[],
     masks: Int32Array[],
   ) => Runner;
-  return factory(NARROW, NARROW_NEXT, tables, masks);
+  return factory([NARROW, NARROW_NEXT], tables, masks);
 }

@@ -5,7 +5,7 @@
  * 1250 ps); a `clk` variable at the top scope rises at each edge and falls half a period later.
  */
 import { ThreadedFileSink } from "../../waveforms/threaded-sink.ts";
-import { VcdWriter, type VcdVariable } from "../../waveforms/vcd-writer.ts";
+import { VcdWriter, type ScanPlan, type VcdVariable } from "../../waveforms/vcd-writer.ts";
 import type { Elaborated } from "./elaborate.ts";
 import { SimulationError } from "./errors.ts";
 import type { Net } from "./nets.ts";
@@ -47,10 +47,10 @@ export class Tracer {
   private readonly periodPs: number;
   private readonly from: number;
   private readonly to: number;
-  // Narrow nets: slot, last written value, VCD variable.
+  // Narrow nets: slot and VCD variable; once started, the writer's scan plan over them.
   private readonly nSlots: Int32Array;
-  private readonly nPrev: Uint32Array;
   private readonly nVars: Int32Array;
+  private scan: ScanPlan | undefined;
   // Wide nets: first word, word count, where their last written words are in wPrev, variable.
   private readonly wSlots: Int32Array;
   private readonly wWords: Int32Array;
@@ -111,7 +111,6 @@ export class Tracer {
       }
     }
     this.nSlots = Int32Array.from(nSlots);
-    this.nPrev = new Uint32Array(nSlots.length);
     this.nVars = Int32Array.from(nVars);
     this.wSlots = Int32Array.from(wSlots);
     this.wWords = Int32Array.from(wWords);
@@ -131,11 +130,8 @@ export class Tracer {
     const w = this.writer;
     w.begin(cycle * this.periodPs);
     w.changeBits(this.clk, 1);
-    for (let i = 0; i < this.nSlots.length; i++) {
-      const v = this.narrow[this.nSlots[i]!]!;
-      this.nPrev[i] = v;
-      w.changeBits(this.nVars[i]!, v);
-    }
+    for (let i = 0; i < this.nSlots.length; i++) w.changeBits(this.nVars[i]!, this.narrow[this.nSlots[i]!]!);
+    this.scan = w.scanPlan(this.narrow, this.nSlots, this.nVars);
     for (let i = 0; i < this.wSlots.length; i++) {
       this.wPrev.set(this.wide.subarray(this.wSlots[i]!, this.wSlots[i]! + this.wWords[i]!), this.wPrevAt[i]!);
       w.changeWords(this.wVars[i]!, this.wide, this.wSlots[i]!);
@@ -160,14 +156,7 @@ export class Tracer {
     const t = cycle * this.periodPs;
     w.time(t);
     w.changeBits(this.clk, 1);
-    const narrow = this.narrow, slots = this.nSlots, prev = this.nPrev, vars = this.nVars;
-    for (let i = 0; i < slots.length; i++) {
-      const v = narrow[slots[i]!]!;
-      if (v !== prev[i]) {
-        prev[i] = v;
-        w.changeBits(vars[i]!, v);
-      }
-    }
+    w.changedBits(this.scan!);
     for (let i = 0; i < this.wSlots.length; i++) this.sampleWide(i);
     w.time(t + this.periodPs / 2);
     w.changeBits(this.clk, 0);
