@@ -7,12 +7,14 @@
  * measured with perf); here each store is one instruction. The module is built from bytes
  * below, so there is no toolchain or file to ship.
  *
- * scan(recLast, recBase, values, end) -> start
+ * scan(recLast, recBase, values, end, dst) -> length
  *   Walks the records from recLast down to recBase (24 bytes each, see RECORD_*). For each
  *   record whose value `values[slot]` differs from its `last`, it stores the new value and
  *   writes the change's VCD line right to left ending at `end`, so the lines come out in
  *   reverse record order (VCD leaves the order within a time step free). It returns where
- *   the chunk starts; the chunk is [start, end). Each line is built with a fixed number of
+ *   the chunk starts; the chunk, [start, end), is then copied to `dst` (memory.copy, a native memmove: a
+ *   typed array's copyWithin copies byte by byte, in case the buffer is shared) and its
+ *   length returned. Each line is built with a fixed number of
  *   8-byte stores: the suffix (" <id>\n" right-aligned in 8 bytes), then the four 8-digit
  *   groups of the value from the digit table at address 0, then a step back over the leading
  *   zeros and the 'b'. Stores that land on leading zeros fall into space that the next
@@ -58,7 +60,9 @@ const enum Op {
   I32Or = 0x72,
   I32Shl = 0x74,
   I32ShrU = 0x76,
+  Prefix = 0xfc,
 }
+const MEMORY_COPY = 10; // after the 0xfc prefix
 const VOID = 0x40;
 const I32 = 0x7f;
 
@@ -88,9 +92,11 @@ const P = 0; // record cursor, from recLast down
 const BASE = 1;
 const VALUES = 2;
 const E = 3; // where the chunk starts so far
-const RAW = 4;
-const V = 5;
-const FLAGS = 6;
+const DST = 4;
+const RAW = 5;
+const V = 6;
+const FLAGS = 7;
+const END = 8;
 
 const get = (i: number): number[] => [Op.LocalGet, i];
 const set = (i: number): number[] => [Op.LocalSet, i];
@@ -111,6 +117,7 @@ function digitGroup(below: number, shift: number): number[] {
 
 function scanBody(): number[] {
   return [
+    ...get(E), ...set(END),
     Op.Block, VOID,
     Op.Loop, VOID,
     ...get(P), ...get(BASE), Op.I32LtU, Op.BrIf, 1,
@@ -138,7 +145,9 @@ function scanBody(): number[] {
     Op.Br, 0,
     Op.End,
     Op.End,
-    ...get(E),
+    // memory.copy(dst, e, end - e), then return the length
+    ...get(DST), ...get(E), ...get(END), ...get(E), Op.I32Sub, Op.Prefix, MEMORY_COPY, 0, 0,
+    ...get(END), ...get(E), Op.I32Sub,
     Op.End,
   ];
 }
@@ -153,10 +162,10 @@ function name(s: string): number[] {
 
 /** The module's bytes: imports env.memory, exports scan. */
 export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
-  const body = [...uleb(1), ...uleb(3), I32, ...scanBody()]; // one group of 3 i32 locals
+  const body = [...uleb(1), ...uleb(4), I32, ...scanBody()]; // one group of 4 i32 locals
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 4, I32, I32, I32, I32, 1, I32]),
+    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 1, I32]),
     ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...name("scan"), 0x00, 0]),
@@ -164,7 +173,7 @@ export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-export type ScanFunction = (recLast: number, recBase: number, values: number, end: number) => number;
+export type ScanFunction = (recLast: number, recBase: number, values: number, end: number, dst: number) => number;
 
 let compiled: WebAssembly.Module | undefined;
 

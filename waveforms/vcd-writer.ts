@@ -143,11 +143,10 @@ export class VcdWriter {
   private suffixLen = new Uint8Array(0);
   /**
    * Output buffer: a view into a WebAssembly memory laid out as [digit table][buf][scan
-   * plan], so that changedBits' chunks, built by WebAssembly in the same memory, are moved
-   * into `buf` with one copyWithin.
+   * plan], so that changedBits' chunks, built by WebAssembly in the same memory, are copied
+   * into `buf` there.
    */
   private memory: WebAssembly.Memory | undefined;
-  private bytes = new Uint8Array(0);
   private buf = new Uint8Array(0);
   private view = new DataView(this.buf.buffer);
   private pos = 0;
@@ -363,18 +362,25 @@ export class VcdWriter {
    * The tracer's per-cycle scan in one call: writes a change, at the current time, for every
    * variable of the plan whose value in the store differs from the last one written. The
    * changes come out in reverse plan order (VCD leaves the order within a time step free).
-   * The store's slots are copied into WebAssembly memory and encoded there (vcd-scan-wasm.ts).
+   * The store's slots are copied into WebAssembly memory and encoded there, straight into
+   * the output buffer (vcd-scan-wasm.ts).
    */
   changedBits(plan: ScanPlan): void {
     if (plan !== this.plan || this.live === 0) throw new Error("VcdWriter.changedBits: not this writer's scan plan, or not writing");
     plan.copy.set(plan.source);
-    const end = plan.scratchEnd;
-    const start = plan.scan(plan.recordsEnd, plan.records, plan.values, end);
-    const length = end - start;
-    if (length === 0) return;
-    if (this.pos + TIME_LINE_MAX + length > this.threshold && this.pos > 0) this.flush();
-    if (this.timePending) this.writeTime();
-    this.bytes.copyWithin(DIGITS_BYTES + this.pos, start, end);
+    // Room after pos for a time line and a chunk of every narrow variable, so the scan can
+    // copy its chunk straight into place.
+    if (this.pos + TIME_LINE_MAX + this.narrowChunk > this.threshold && this.pos > 0) this.flush();
+    const at = this.pos;
+    const timePending = this.timePending;
+    if (timePending) this.writeTime();
+    const length = plan.scan(plan.recordsEnd, plan.records, plan.values, plan.scratchEnd, DIGITS_BYTES + this.pos);
+    if (length === 0) {
+      // No change: take the time line back, it is written with the next change.
+      this.pos = at;
+      this.timePending = timePending;
+      return;
+    }
     this.pos += length;
     if (this.pos > this.threshold) this.flush();
   }
@@ -382,7 +388,6 @@ export class VcdWriter {
   /** Views of the memory, again after it grew (growing detaches the old ones). */
   private refreshViews(): void {
     const buffer = this.memory!.buffer;
-    this.bytes = new Uint8Array(buffer);
     this.buf = new Uint8Array(buffer, DIGITS_BYTES, this.outputBytes);
     this.view = new DataView(buffer, DIGITS_BYTES, this.outputBytes);
   }
