@@ -13,7 +13,7 @@ import { Module, type Bits } from "../rtl/index.ts";
 import { codeOf } from "./flit.ts";
 import { NetworkInterface } from "./ni.ts";
 import { checkRouterParams, type RouterParams } from "./params.ts";
-import { NPORTS, PORT_E, PORT_L, PORT_N, PORT_S, PORT_W, Router, type LinkOut } from "./router.ts";
+import { NPORTS, PORT_E, PORT_L, PORT_N, PORT_S, PORT_W, Router, RouterFabric, type LinkOut } from "./router.ts";
 
 export interface NodeInfo {
   /** Index in `Mesh.nodes`. */
@@ -107,8 +107,10 @@ export class Mesh extends Module {
     const W = this.width;
     const H = this.height;
     const pre = this.networks === 1 ? "" : `n${k}_`;
+    const fabric = new RouterFabric(this.params, W * H, W);
     const rs: Router[] = [];
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, this.params, x + 1, y + 1, W));
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, fabric, y * W + x, x + 1, y + 1));
+    fabric.bindInputs(this.vec(rs.flatMap((r) => r.inputWords)));
     this.routers.push(rs);
     const at = (x: number, y: number): Router => rs[y * W + x]!;
     const used = rs.map(() => new Uint8Array(NPORTS));

@@ -20,35 +20,68 @@ import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, VC_MASK, VC_SHIFT, VNET
 import type { LinkOut } from "./router.ts";
 import type { RouterParams } from "./params.ts";
 
+/*
+ * Constants of the per-cycle path as const enums: esbuild (tsx) inlines same-file enum members
+ * as literals, while an imported or module-level constant costs V8 a load and a TDZ check at
+ * every use.
+ */
+
 /** Indices in NetworkInterface.inVec: every word the clocked block reads, through one slot table. */
-const I_CR = 0;
-const I_CTL = 1;
-const I_SRC = 2;
-const I_DATA = 3;
-const I_CT = 4;
-const I_IT = 5;
-const I_INJ_CTL = 6;
-const I_INJ_DATA = 7;
-const I_INJ_CT = 8;
-const I_EJ_READY = 9;
-const I_INJ_READY_R = 10;
-const I_EJ_CTL_R = 11;
+const enum In {
+  CR = 0,
+  CTL = 1,
+  SRC = 2,
+  DATA = 3,
+  CT = 4,
+  IT = 5,
+  INJ_CTL = 6,
+  INJ_DATA = 7,
+  INJ_CT = 8,
+  EJ_READY = 9,
+  INJ_READY_R = 10,
+  EJ_CTL_R = 11,
+}
 
 /** Ejection buffer slot record (one per VC and slot): flit words and arrival cycle, in one cache line half. */
-const ES = 8;
-const E_CTL = 0;
-const E_SRC = 1;
-const E_DATA = 2;
-const E_CT = 3;
-const E_IT = 4;
-const E_READY = 5;
+const enum Ej {
+  CTL = 0,
+  SRC = 1,
+  DATA = 2,
+  CT = 3,
+  IT = 4,
+  READY = 5,
+  WORDS = 8,
+}
+
 /** Per-VC records: ejection ring (front slot, flits), injection side output VC (owner, credits in use, tail sent). */
-const VR = 8;
-const R_HEAD = 0;
-const R_COUNT = 1;
-const R_OWNER = 2;
-const R_OCC = 3;
-const R_TAIL = 4;
+const enum Vr {
+  HEAD = 0,
+  COUNT = 1,
+  OWNER = 2,
+  OCC = 3,
+  TAIL = 4,
+  WORDS = 8,
+}
+
+/** Flit fields (flit.ts; checked equal below). */
+const enum Fl {
+  VALID = 1,
+  HEAD = 2,
+  TAIL = 4,
+  VC_SHIFT = 3,
+  VC_MASK = 31,
+  VNET_SHIFT = 8,
+  VNET_MASK = 3,
+  HOPS_SHIFT = 21,
+  HOPS_MASK = 31,
+}
+
+if (
+  Fl.VALID !== F_VALID || Fl.HEAD !== F_HEAD || Fl.TAIL !== F_TAIL || Fl.VC_SHIFT !== VC_SHIFT || Fl.VC_MASK !== VC_MASK ||
+  Fl.VNET_SHIFT !== VNET_SHIFT || Fl.VNET_MASK !== VNET_MASK || Fl.HOPS_SHIFT !== HOPS_SHIFT || Fl.HOPS_MASK !== HOPS_MASK
+) {
+  throw new Error("ni.ts: flit fields differ from flit.ts");
+}
 
 export class NetworkInterface extends Module {
   /** This NI's address (flit.ts nodeCode or an edge code). */
@@ -92,7 +125,7 @@ export class NetworkInterface extends Module {
   private curSrc = 0;
   private seqNo = 0;
   private readonly lastVc: Int32Array;
-  /** Per-VC records, VR words each (R_*). */
+  /** Per-VC records, Vr.WORDS words each. */
   private readonly vcr: Int32Array;
   private readonly inVec: BitsVec;
   private readonly cqT: Int32Array;
@@ -100,7 +133,7 @@ export class NetworkInterface extends Module {
   private cqHead = 0;
   private cqCount = 0;
   // ejection state
-  /** Ejection buffer slots, ES words each (E_*): VC vc's ring starts at vc * RS. */
+  /** Ejection buffer slots, Ej.WORDS words each: VC vc's ring starts at vc * RS. */
   private readonly ebuf: Int32Array;
   /** Words per VC ring: bufDepth slots and one unused (an odd stride spreads the rings over the cache sets). */
   private readonly RS: number;
@@ -164,13 +197,13 @@ export class NetworkInterface extends Module {
     this.connect(this.ej_at, this.ejRegs.at);
 
     this.lastVc = new Int32Array(params.vnets);
-    this.vcr = new Int32Array(V * VR);
+    this.vcr = new Int32Array(V * Vr.WORDS);
     const n = this.netIn;
     this.inVec = this.vec([this.netCrIn, n.ctl, n.src, n.data, n.ct, n.it, this.inj_ctl, this.inj_data, this.inj_ct, this.ej_ready, this.injReadyReg, this.ejRegs.ctl]);
     const cq = params.linkLatency + 2;
     this.cqT = new Int32Array(cq);
     this.cqV = new Int8Array(cq);
-    this.RS = (B + 1) * ES;
+    this.RS = (B + 1) * Ej.WORDS;
     this.ebuf = new Int32Array(V * this.RS);
     const per = V / params.vnets;
     this.vnetLo = Int32Array.from({ length: params.vnets }, (_, k) => k * per);
@@ -213,10 +246,10 @@ export class NetworkInterface extends Module {
     }
     const now = this.t++;
     const iv = this.inVec;
-    const cr = iv.get(I_CR);
-    const fin = iv.get(I_CTL);
-    const inj = iv.get(I_INJ_CTL) & F_VALID;
-    if (cr === 0 && (fin & F_VALID) === 0 && inj === 0 && this.busy === 0 && this.dirty === 0) return;
+    const cr = iv.get(In.CR);
+    const fin = iv.get(In.CTL);
+    const inj = iv.get(In.INJ_CTL) & Fl.VALID;
+    if (cr === 0 && (fin & Fl.VALID) === 0 && inj === 0 && this.busy === 0 && this.dirty === 0) return;
     if (cr !== 0) {
       const n = this.cqT.length;
       let s = this.cqHead + this.cqCount;
@@ -226,39 +259,39 @@ export class NetworkInterface extends Module {
       this.cqCount++;
       this.busy++;
     }
-    if ((fin & F_VALID) !== 0) this.receive(fin, now);
+    if ((fin & Fl.VALID) !== 0) this.receive(fin, now);
     let dirty = 0;
     // credits for the router's local input port
     while (this.cqCount > 0 && this.cqT[this.cqHead]! <= now) {
       const vc = this.cqV[this.cqHead]!;
-      const r = vc * VR;
-      const occ = this.vcr[r + R_OCC]!;
+      const r = vc * Vr.WORDS;
+      const occ = this.vcr[r + Vr.OCC]!;
       if (occ === 0) this.fail(`credit underflow on VC ${vc}`);
-      else this.vcr[r + R_OCC] = occ - 1;
-      if (this.params.waitTailCredit && occ === 1 && this.vcr[r + R_TAIL] === 1) {
-        this.vcr[r + R_OWNER] = 0;
-        this.vcr[r + R_TAIL] = 0;
+      else this.vcr[r + Vr.OCC] = occ - 1;
+      if (this.params.waitTailCredit && occ === 1 && this.vcr[r + Vr.TAIL] === 1) {
+        this.vcr[r + Vr.OWNER] = 0;
+        this.vcr[r + Vr.TAIL] = 0;
       }
       this.cqHead = this.cqHead + 1 === this.cqT.length ? 0 : this.cqHead + 1;
       this.cqCount--;
       this.busy--;
     }
     // injection
-    if (this.pendValid === 0 && inj !== 0 && iv.get(I_INJ_READY_R) === 1) {
+    if (this.pendValid === 0 && inj !== 0 && iv.get(In.INJ_READY_R) === 1) {
       this.pendValid = 1;
-      this.pendCtl = iv.get(I_INJ_CTL);
-      this.pendData = iv.get(I_INJ_DATA);
-      this.pendCt = iv.get(I_INJ_CT);
+      this.pendCtl = iv.get(In.INJ_CTL);
+      this.pendData = iv.get(In.INJ_DATA);
+      this.pendCt = iv.get(In.INJ_CT);
       this.busy++;
     }
     if (this.pendValid === 1 && this.trySend(now)) dirty |= 1;
     else if ((this.dirty & 1) !== 0) this.oregs.ctl.next = 0;
     // assigned only when it changes (an unassigned register holds its value)
     const ready = this.pendValid === 0 ? 1 : 0;
-    if (iv.get(I_INJ_READY_R) !== ready) this.injReadyReg.next = ready;
+    if (iv.get(In.INJ_READY_R) !== ready) this.injReadyReg.next = ready;
     // ejection
-    const ejValid = iv.get(I_EJ_CTL_R) & F_VALID;
-    if (ejValid === 0 || iv.get(I_EJ_READY) === 1) {
+    const ejValid = iv.get(In.EJ_CTL_R) & Fl.VALID;
+    if (ejValid === 0 || iv.get(In.EJ_READY) === 1) {
       const vc = this.occMask === 0 ? -1 : this.pickEjection(now);
       if (vc >= 0) {
         this.deliver(vc);
@@ -270,30 +303,30 @@ export class NetworkInterface extends Module {
   }
 
   private receive(ctl: number, now: number): void {
-    const vc = (ctl >>> VC_SHIFT) & VC_MASK;
+    const vc = (ctl >>> Fl.VC_SHIFT) & Fl.VC_MASK;
     const B = this.B;
     if (vc >= this.V) {
       this.fail(`ejection buffer overflow on VC ${vc}`);
       return;
     }
-    const r = vc * VR;
-    const n = this.vcr[r + R_COUNT]!;
+    const r = vc * Vr.WORDS;
+    const n = this.vcr[r + Vr.COUNT]!;
     if (n >= B) {
       this.fail(`ejection buffer overflow on VC ${vc}`);
       return;
     }
-    let k = this.vcr[r + R_HEAD]! + n;
+    let k = this.vcr[r + Vr.HEAD]! + n;
     if (k >= B) k -= B;
-    const s = vc * this.RS + k * ES;
+    const s = vc * this.RS + k * Ej.WORDS;
     const iv = this.inVec;
     const e = this.ebuf;
-    e[s + E_CTL] = ctl;
-    e[s + E_SRC] = iv.get(I_SRC);
-    e[s + E_DATA] = iv.get(I_DATA);
-    e[s + E_CT] = iv.get(I_CT);
-    e[s + E_IT] = iv.get(I_IT);
-    e[s + E_READY] = now + this.params.linkLatency;
-    this.vcr[r + R_COUNT] = n + 1;
+    e[s + Ej.CTL] = ctl;
+    e[s + Ej.SRC] = iv.get(In.SRC);
+    e[s + Ej.DATA] = iv.get(In.DATA);
+    e[s + Ej.CT] = iv.get(In.CT);
+    e[s + Ej.IT] = iv.get(In.IT);
+    e[s + Ej.READY] = now + this.params.linkLatency;
+    this.vcr[r + Vr.COUNT] = n + 1;
     this.occMask |= 1 << vc;
     this.busy++;
   }
@@ -302,15 +335,15 @@ export class NetworkInterface extends Module {
   private trySend(now: number): boolean {
     const ctl = this.pendCtl;
     let vc: number;
-    if ((ctl & F_HEAD) !== 0) {
+    if ((ctl & Fl.HEAD) !== 0) {
       if (this.pendVc < 0) {
-        const vn = (ctl >>> VNET_SHIFT) & VNET_MASK;
+        const vn = (ctl >>> Fl.VNET_SHIFT) & Fl.VNET_MASK;
         const lo = this.vnetLo[vn]!;
         const cnt = this.vnetN[vn]!;
         const last = this.lastVc[vn]!;
         for (let k = 1; k <= cnt; k++) {
           const c = last < lo || last >= lo + cnt ? lo : lo + ((last - lo + k) % cnt);
-          if (this.vcr[c * VR + R_OWNER] === 0) {
+          if (this.vcr[c * Vr.WORDS + Vr.OWNER] === 0) {
             this.pendVc = c;
             break;
           }
@@ -327,28 +360,28 @@ export class NetworkInterface extends Module {
         return false;
       }
     }
-    const r = vc * VR;
+    const r = vc * Vr.WORDS;
     const vcr = this.vcr;
-    if (vcr[r + R_OCC]! >= this.B) return false;
-    if ((ctl & F_HEAD) !== 0) {
-      vcr[r + R_OWNER] = 1;
-      vcr[r + R_TAIL] = 0;
-      this.lastVc[(ctl >>> VNET_SHIFT) & VNET_MASK] = vc;
+    if (vcr[r + Vr.OCC]! >= this.B) return false;
+    if ((ctl & Fl.HEAD) !== 0) {
+      vcr[r + Vr.OWNER] = 1;
+      vcr[r + Vr.TAIL] = 0;
+      this.lastVc[(ctl >>> Fl.VNET_SHIFT) & Fl.VNET_MASK] = vc;
       this.pendVc = -1;
       this.curSrc = (this.code | (this.seqNo << 10)) >>> 0;
       this.seqNo = (this.seqNo + 1) & 0x3fffff;
     }
-    vcr[r + R_OCC]!++;
-    if ((ctl & F_TAIL) !== 0) {
+    vcr[r + Vr.OCC]!++;
+    if ((ctl & Fl.TAIL) !== 0) {
       this.curVc = -1;
-      vcr[r + R_TAIL] = 1;
+      vcr[r + Vr.TAIL] = 1;
       if (!this.params.waitTailCredit) {
-        vcr[r + R_OWNER] = 0;
-        vcr[r + R_TAIL] = 0;
+        vcr[r + Vr.OWNER] = 0;
+        vcr[r + Vr.TAIL] = 0;
       }
     } else this.curVc = vc;
     const out = this.oregs;
-    out.ctl.next = ((ctl & ~((VC_MASK << VC_SHIFT) | (HOPS_MASK << HOPS_SHIFT))) | (vc << VC_SHIFT)) >>> 0;
+    out.ctl.next = ((ctl & ~((Fl.VC_MASK << Fl.VC_SHIFT) | (Fl.HOPS_MASK << Fl.HOPS_SHIFT))) | (vc << Fl.VC_SHIFT)) >>> 0;
     out.src.next = this.curSrc;
     out.data.next = this.pendData;
     out.ct.next = this.pendCt;
@@ -363,9 +396,9 @@ export class NetworkInterface extends Module {
   private pickEjection(now: number): number {
     const cur = this.curEj;
     if (cur >= 0) {
-      const r = cur * VR;
-      if (this.vcr[r + R_COUNT] === 0) return -1;
-      return this.ebuf[cur * this.RS + this.vcr[r + R_HEAD]! * ES + E_READY]! <= now ? cur : -1;
+      const r = cur * Vr.WORDS;
+      if (this.vcr[r + Vr.COUNT] === 0) return -1;
+      return this.ebuf[cur * this.RS + this.vcr[r + Vr.HEAD]! * Ej.WORDS + Ej.READY]! <= now ? cur : -1;
     }
     // the packet whose head arrived first (keeps each flow in order); ties cannot happen
     let m = this.occMask;
@@ -374,7 +407,7 @@ export class NetworkInterface extends Module {
     while (m !== 0) {
       const vc = 31 - Math.clz32(m & -m);
       m &= m - 1;
-      const at = this.ebuf[vc * this.RS + this.vcr[vc * VR + R_HEAD]! * ES + E_READY]!;
+      const at = this.ebuf[vc * this.RS + this.vcr[vc * Vr.WORDS + Vr.HEAD]! * Ej.WORDS + Ej.READY]!;
       if (at < bestAt) {
         bestAt = at;
         best = vc;
@@ -385,33 +418,33 @@ export class NetworkInterface extends Module {
 
   private deliver(vc: number): void {
     const B = this.B;
-    const r = vc * VR;
-    const h = this.vcr[r + R_HEAD]!;
-    const s = vc * this.RS + h * ES;
+    const r = vc * Vr.WORDS;
+    const h = this.vcr[r + Vr.HEAD]!;
+    const s = vc * this.RS + h * Ej.WORDS;
     const b = this.ebuf;
-    const ctl = b[s + E_CTL]!;
+    const ctl = b[s + Ej.CTL]!;
     const e = this.ejRegs;
     e.ctl.next = ctl;
-    e.src.next = b[s + E_SRC]!;
-    e.data.next = b[s + E_DATA]!;
-    e.ct.next = b[s + E_CT]!;
-    e.it.next = b[s + E_IT]!;
-    e.at.next = b[s + E_READY]!;
-    const n = this.vcr[r + R_COUNT]! - 1;
-    this.vcr[r + R_COUNT] = n;
+    e.src.next = b[s + Ej.SRC]!;
+    e.data.next = b[s + Ej.DATA]!;
+    e.ct.next = b[s + Ej.CT]!;
+    e.it.next = b[s + Ej.IT]!;
+    e.at.next = b[s + Ej.READY]!;
+    const n = this.vcr[r + Vr.COUNT]! - 1;
+    this.vcr[r + Vr.COUNT] = n;
     // an emptied ring restarts at slot 0 (fewer cache lines in use)
-    this.vcr[r + R_HEAD] = n === 0 || h + 1 === B ? 0 : h + 1;
+    this.vcr[r + Vr.HEAD] = n === 0 || h + 1 === B ? 0 : h + 1;
     if (n === 0) this.occMask &= ~(1 << vc);
     this.busy--;
     this.crReg.next = 1 | (vc << 1);
-    this.curEj = (ctl & F_TAIL) !== 0 ? -1 : vc;
+    this.curEj = (ctl & Fl.TAIL) !== 0 ? -1 : vc;
     this.ejected++;
   }
 
   // ---- testbench views
   /** Credits in use on the router's local input VC (flits sent, credit not yet back). */
   occupancy(vc: number): number {
-    return this.vcr[vc * VR + R_OCC]!;
+    return this.vcr[vc * Vr.WORDS + Vr.OCC]!;
   }
   creditsPending(vc: number): number {
     let n = 0;
@@ -419,12 +452,12 @@ export class NetworkInterface extends Module {
     return n;
   }
   buffered(vc: number): number {
-    return this.vcr[vc * VR + R_COUNT]!;
+    return this.vcr[vc * Vr.WORDS + Vr.COUNT]!;
   }
   /** Flits held (pending injection + ejection buffers). */
   get flitsHeld(): number {
     let n = this.pendValid;
-    for (let vc = 0; vc < this.V; vc++) n += this.vcr[vc * VR + R_COUNT]!;
+    for (let vc = 0; vc < this.V; vc++) n += this.vcr[vc * Vr.WORDS + Vr.COUNT]!;
     return n;
   }
   check(): void {

@@ -107,6 +107,23 @@ export function mix32(z: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/**
+ * Flit fields of the endpoint's per-cycle path (flit.ts; checked equal below). esbuild inlines
+ * same-file enum members as literals; an imported constant costs a module-cell load per use
+ * and, in `tick`, keeps the kernel's batch compiler from compiling the block (a free name).
+ */
+const enum Fl {
+  VALID = 1,
+  HEAD = 2,
+  TAIL = 4,
+  HOPS_SHIFT = 21,
+  HOPS_MASK = 31,
+}
+
+if (Fl.VALID !== F_VALID || Fl.HEAD !== F_HEAD || Fl.TAIL !== F_TAIL || Fl.HOPS_SHIFT !== HOPS_SHIFT || Fl.HOPS_MASK !== HOPS_MASK) {
+  throw new Error("traffic.ts: flit fields differ from flit.ts");
+}
+
 export interface EndpointOptions {
   pattern: PatternSpec;
   /** Offered load in packets per node per cycle (Bernoulli). */
@@ -227,17 +244,17 @@ export class TrafficEndpoint extends Module {
     const now = this.t++;
     this.generate(now);
     const ej = this.ports.ej_ctl.value;
-    if ((ej & F_VALID) !== 0) this.sink(ej);
+    if ((ej & Fl.VALID) !== 0) this.sink(ej);
   }
 
   private generate(now: number): void {
     const ctl = this.gCtl.value;
-    if ((ctl & F_VALID) !== 0) {
+    if ((ctl & Fl.VALID) !== 0) {
       if (this.ports.inj_ready.value === 0) return; // offered flit not taken: hold
       const left = this.gLeft.value;
       if (left > 1) {
         // next flit of the same packet
-        this.gCtl.next = (ctl & ~(F_HEAD | F_TAIL)) | (left === 2 ? F_TAIL : 0);
+        this.gCtl.next = (ctl & ~(Fl.HEAD | Fl.TAIL)) | (left === 2 ? Fl.TAIL : 0);
         this.gData.next = (this.gData.value + 1) | 0;
         this.gLeft.next = left - 1;
         return;
@@ -246,7 +263,7 @@ export class TrafficEndpoint extends Module {
     // lazy Bernoulli process: trials for creation cycles qtime .. now + 1
     const thr = this.threshold;
     if (thr === 0) {
-      if ((ctl & F_VALID) !== 0) this.gCtl.next = 0;
+      if ((ctl & Fl.VALID) !== 0) this.gCtl.next = 0;
       return;
     }
     // the trials draw from a local copy of the generator state (same sequence as `draw`)
@@ -265,7 +282,7 @@ export class TrafficEndpoint extends Module {
     }
     this.qtime.next = q;
     if (hit < 0) {
-      if ((ctl & F_VALID) !== 0) this.gCtl.next = 0;
+      if ((ctl & Fl.VALID) !== 0) this.gCtl.next = 0;
       this.rng.next = z;
       return;
     }
@@ -283,11 +300,11 @@ export class TrafficEndpoint extends Module {
   private sink(ctl: number): void {
     const at = this.ports.ej_at.value;
     if (at >= this.win_start.value && at < this.win_end.value) this.accepted.next = this.accepted.value + 1;
-    if ((ctl & F_HEAD) !== 0) this.headIt.next = this.ports.ej_it.value;
-    if ((ctl & F_TAIL) === 0) return;
+    if ((ctl & Fl.HEAD) !== 0) this.headIt.next = this.ports.ej_it.value;
+    if ((ctl & Fl.TAIL) === 0) return;
     const ct = this.ports.ej_ct.value;
     if (ct < this.win_start.value || ct >= this.win_end.value) return;
-    const it = (ctl & F_HEAD) !== 0 ? this.ports.ej_it.value : this.headIt.value;
+    const it = (ctl & Fl.HEAD) !== 0 ? this.ports.ej_it.value : this.headIt.value;
     const plat = at - ct;
     const nlat = at - it;
     this.received.next = this.received.value + 1;
@@ -297,7 +314,7 @@ export class TrafficEndpoint extends Module {
     const nl = this.nlatLo.value + nlat;
     this.nlatLo.next = nl;
     if (nl > 0xffffffff) this.nlatHi.next = this.nlatHi.value + 1;
-    this.hopSum.next = this.hopSum.value + ((ctl >>> HOPS_SHIFT) & HOPS_MASK);
+    this.hopSum.next = this.hopSum.value + ((ctl >>> Fl.HOPS_SHIFT) & Fl.HOPS_MASK);
     if (plat < this.platMin.value) this.platMin.next = plat;
     if (plat > this.platMax.value) this.platMax.next = plat;
   }
