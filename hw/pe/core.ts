@@ -2,11 +2,13 @@
  * The PE scalar core (Proc-A): RV32IM + Zicsr + Zifencei, machine mode, in-order 5-stage
  * pipeline IF, ID, EX, MEM, WB. See docs/pe-core.md for the diagram, hazards and latencies.
  *
- * Structure (for simulation speed, the whole pipeline is two blocks):
+ * Structure (for simulation speed, the whole pipeline is two blocks; docs/pe-core.md says why):
  *  - `evaluate` (combinational): ID decode and register read (with the WB bypass), EX
  *    forwarding from MEM and WB, ALU / multiplier / branch / CSR read, trap and interrupt
  *    decision, MEM load alignment, hazard detection, and the two bus requests (fetch, data);
  *  - `update` (clocked): moves the pipeline registers, writes the register file and the CSRs.
+ * The CSR file's rare paths are in core-csr.ts, the legality check and the multiplier's high
+ * word in core-decode.ts.
  *
  * The register file is a kernel register array (`rf`, entries `x[0]`..`x[31]`, shown in
  * VCDs) written only by the clocked block, at the end of WB; it is read in ID with a WB->ID
@@ -21,9 +23,12 @@
  * zero-extended. Writes get no response.
  *
  * Hot-path rules (hw/rtl/compile-batch.ts): numeric literals instead of imported constants,
- * one declarator per `let`, no closures, so both blocks compile to direct typed-array accesses.
+ * one declarator per `let`, no closures, helpers only through `this`, so both blocks compile to
+ * direct typed-array accesses; and each signal read once into a local.
  */
 import { Module, type Bits, type RegArray } from "../rtl/index.ts";
+import { CsrFile } from "./core-csr.ts";
+import { isLegal, mulhu } from "./core-decode.ts";
 import { LS_BASE, LS_SIZE } from "./rv32.ts";
 
 export interface CoreOptions {
@@ -120,8 +125,6 @@ export class ScalarCore extends Module {
   readonly mem_insn = this.reg("mem_insn", 32);
   readonly mem_rd = this.reg("mem_rd", 5);
   readonly mem_res = this.reg("mem_res", 32);
-  readonly mem_load = this.reg("mem_load", 1);
-  readonly mem_f3 = this.reg("mem_f3", 3);
   // ---- WB (also the commit record: RVFI-like) ----
   readonly wb_valid = this.reg("wb_valid", 1);
   readonly wb_pc = this.reg("wb_pc", 32);
@@ -188,8 +191,12 @@ export class ScalarCore extends Module {
     cycles: 0, retired: 0, stallLoadUse: 0, stallMemory: 0, stallDivide: 0, stallWfi: 0, stallFetch: 0, flushBranch: 0, flushPredict: 0, traps: 0,
   };
 
+  /** CSR read mux and write decode (core-csr.ts) over the CSR registers above. */
+  private readonly csrs: CsrFile;
+  // Pure helpers (core-decode.ts), reached through `this`: a block may use no free identifiers.
+  private readonly isLegal = isLegal;
+  private readonly mulhu = mulhu;
   // Configuration read by the hot methods (plain numbers).
-  private readonly hartId: number;
   private readonly lsBase: number;
   private readonly lsSize: number;
   private readonly mmioBase: number;
@@ -197,7 +204,7 @@ export class ScalarCore extends Module {
 
   constructor(parent: Module | null, name: string, options: CoreOptions = {}) {
     super(parent, name);
-    this.hartId = options.hartId ?? 0;
+    this.csrs = new CsrFile(this, options.hartId ?? 0);
     this.lsBase = options.lsBase ?? LS_BASE;
     this.lsSize = options.lsSize ?? LS_SIZE;
     this.mmioBase = options.mmioBase ?? 0x02000000;
@@ -206,11 +213,12 @@ export class ScalarCore extends Module {
     this.connect(this.halted, this.halt_r);
     this.connect(this.exit_kind, this.exit_kind_r);
     this.connect(this.exit_value, this.exit_value_r);
+    this.connect(this.d_req_wdata, this.ex_fwd_b); // store data: rs2 after forwarding
     this.comb(
       {
         reads: [this.i_resp_valid, this.i_resp_data, this.d_resp_valid, this.d_resp_data, this.irq_msi, this.irq_mti, this.irq_mei,
           this.mtime_lo, this.mtime_hi, this.tohost_addr],
-        writes: [this.i_req_valid, this.i_req_addr, this.d_req_valid, this.d_req_addr, this.d_req_write, this.d_req_size, this.d_req_wdata,
+        writes: [this.i_req_valid, this.i_req_addr, this.d_req_valid, this.d_req_addr, this.d_req_write, this.d_req_size,
           this.id_valid, this.id_pc, this.id_insn, this.id_a, this.id_b, this.id_redirect, this.id_target, this.stall_load_use,
           this.stall_ex, this.stall_mem, this.flush, this.ex_target, this.ex_result, this.ex_fwd_a, this.ex_fwd_b, this.ex_trap,
           this.ex_cause, this.ex_tval, this.ex_csr_we, this.ex_csr_wdata, this.ex_exit, this.mem_value, this.fetch_want],
@@ -218,64 +226,6 @@ export class ScalarCore extends Module {
       this.evaluate,
     );
     this.seq(this.update);
-  }
-
-  /** High word of an unsigned 32x32 product (no BigInt: allocation-free). */
-  private mulhu(a: number, b: number): number {
-    const a0 = a & 0xffff;
-    const a1 = a >>> 16;
-    const b0 = b & 0xffff;
-    const b1 = b >>> 16;
-    const lo = a0 * b0;
-    const mid1 = a1 * b0 + (lo >>> 16);
-    const mid2 = a0 * b1 + (mid1 & 0xffff);
-    return (a1 * b1 + Math.floor(mid1 / 65536) + Math.floor(mid2 / 65536)) >>> 0;
-  }
-
-  /** Whether an instruction word is a legal RV32IM + Zicsr + Zifencei encoding (CSR numbers checked in EX). */
-  private legal(w: number): boolean {
-    if ((w & 3) !== 3) return false;
-    const op = w & 0x7f;
-    const f3 = (w >>> 12) & 7;
-    const f7 = w >>> 25;
-    switch (op) {
-      case 0x37: case 0x17: case 0x6f: return true;
-      case 0x67: return f3 === 0;
-      case 0x63: return f3 !== 2 && f3 !== 3;
-      case 0x03: return f3 !== 3 && f3 < 6;
-      case 0x23: return f3 < 3;
-      case 0x13: return f3 === 1 ? f7 === 0 : f3 === 5 ? f7 === 0 || f7 === 0x20 : true;
-      case 0x33: return f7 === 1 || f7 === 0 || (f7 === 0x20 && (f3 === 0 || f3 === 5));
-      case 0x0f: return f3 === 0 || f3 === 1;
-      case 0x73:
-        if (f3 === 0) return w === 0x00000073 || w === 0x00100073 || w === 0x30200073 || w === 0x10500073;
-        return f3 !== 4;
-      default: return false;
-    }
-  }
-
-  /** CSR read value, or -1 when the CSR does not exist. */
-  private csrRead(csr: number): number {
-    switch (csr) {
-      case 0x300: return ((this.st_mie.value << 3) | (this.st_mpie.value << 7) | (3 << 11)) >>> 0;
-      case 0x301: return 0x40001100;
-      case 0x304: return this.csr_mie.value;
-      case 0x344: return (this.irq_msi.value << 3) | (this.irq_mti.value << 7) | (this.irq_mei.value << 11);
-      case 0x305: return this.csr_mtvec.value;
-      case 0x340: return this.csr_mscratch.value;
-      case 0x341: return this.csr_mepc.value;
-      case 0x342: return this.csr_mcause.value;
-      case 0x343: return this.csr_mtval.value;
-      case 0xb00: case 0xc00: return this.mcycle_lo.value;
-      case 0xb80: case 0xc80: return this.mcycle_hi.value;
-      case 0xb02: case 0xc02: return this.minstret_lo.value;
-      case 0xb82: case 0xc82: return this.minstret_hi.value;
-      case 0xc01: return this.mtime_lo.value;
-      case 0xc81: return this.mtime_hi.value;
-      case 0xf11: case 0xf12: case 0xf13: return 0;
-      case 0xf14: return this.hartId >>> 0;
-      default: return -1;
-    }
   }
 
   /** The combinational half of the pipeline. */
@@ -290,10 +240,11 @@ export class ScalarCore extends Module {
     const memRd = memValid === 1 ? this.mem_rd.value : 0;
     let memValue = this.mem_res.value;
     let memWait = 0;
-    if (memValid === 1 && this.mem_load.value === 1) {
+    const memInsn = memValid === 1 ? this.mem_insn.value : 0;
+    if ((memInsn & 0x7f) === 0x03) {
       if (this.d_resp_valid.value === 1) {
         const raw = this.d_resp_data.value;
-        const f3 = this.mem_f3.value;
+        const f3 = (memInsn >>> 12) & 7;
         if (f3 === 0) memValue = ((raw << 24) >> 24) >>> 0;
         else if (f3 === 1) memValue = ((raw << 16) >> 16) >>> 0;
         else memValue = raw;
@@ -498,7 +449,7 @@ export class ScalarCore extends Module {
               }
             } else {
               const csr = w >>> 20;
-              const old = this.csrRead(csr);
+              const old = this.csrs.read(csr);
               const src = f3 >= 5 ? (w >>> 15) & 31 : a;
               const kind = f3 & 3;
               const writes = kind === 1 || ((w >>> 15) & 31) !== 0;
@@ -524,8 +475,7 @@ export class ScalarCore extends Module {
         redirect = 1;
         dValid = 0;
         exit = 0;
-        const base = (this.csr_mtvec.value & ~3) >>> 0;
-        target = (this.csr_mtvec.value & 1) === 1 && cause >= 0x80000000 ? (base + 4 * (cause & 31)) >>> 0 : base;
+        target = this.csrs.trapVector(cause);
       }
     }
     this.ex_trap.value = trap;
@@ -545,22 +495,24 @@ export class ScalarCore extends Module {
     this.d_req_addr.value = dAddr;
     this.d_req_write.value = dWrite;
     this.d_req_size.value = f3 & 3;
-    this.d_req_wdata.value = b;
 
     // ---------------- ID ----------------
     let idValid = 0;
     let idPc = 0;
     let idInsn = 0;
     let idErr = 0;
+    const fOut = this.f_out.value;
+    const fErr = this.f_err.value;
+    const iRespValid = this.i_resp_valid.value;
     if (this.s_valid.value === 1) {
       idValid = 1;
       idPc = this.s_pc.value;
       idInsn = this.s_insn.value;
       idErr = this.s_err.value;
-    } else if (this.f_out.value === 1 && this.f_kill.value === 0 && (this.f_err.value === 1 || this.i_resp_valid.value === 1)) {
+    } else if (fOut === 1 && this.f_kill.value === 0 && (fErr === 1 || iRespValid === 1)) {
       idValid = 1;
       idPc = this.f_pc.value;
-      idErr = this.f_err.value;
+      idErr = fErr;
       idInsn = idErr === 1 ? 0 : this.i_resp_data.value;
     }
     if (halt === 1) idValid = 0;
@@ -604,7 +556,7 @@ export class ScalarCore extends Module {
     // ---------------- IF ----------------
     // One fetch outstanding at most; a new one may go out in the cycle the previous returns.
     // Not while ID holds an instruction it cannot pass on (it would have nowhere to go).
-    const outstandingBusy = this.f_out.value === 1 && this.f_err.value === 0 && this.i_resp_valid.value === 0 ? 1 : 0;
+    const outstandingBusy = fOut === 1 && fErr === 0 && iRespValid === 0 ? 1 : 0;
     const idHolds = idValid === 1 && idStall === 1 && flush === 0 ? 1 : 0;
     const fetchAddr = flush === 1 ? target : idRedirect === 1 ? idTarget : this.if_pc.value;
     const inLs = ((fetchAddr - this.lsBase) >>> 0) <= this.lsSize - 4 ? 1 : 0;
@@ -618,10 +570,12 @@ export class ScalarCore extends Module {
   private update(): void {
     const st = this.stats;
     // (registers take their init values at a reset edge whatever is assigned below)
+    // Each signal is read once, into a local: V8 does not merge repeated typed-array reads.
     const halt = this.halt_r.value;
     const memWait = this.stall_mem.value;
+    const stallEx = this.stall_ex.value;
     const dLate = this.d_req_valid.value === 1 && this.d_req_ready.value === 0 ? 1 : 0;
-    const exStall = this.stall_ex.value === 1 || dLate === 1 ? 1 : 0;
+    const exStall = stallEx === 1 || dLate === 1 ? 1 : 0;
     const exValid = this.ex_valid.value;
     const exGo = exValid === 1 && memWait === 0 && exStall === 0 ? 1 : 0;
     const loadUse = this.stall_load_use.value;
@@ -630,26 +584,35 @@ export class ScalarCore extends Module {
     const exit = exGo === 1 ? this.ex_exit.value : 0;
     const flush = exGo === 1 ? this.flush.value : 0;
     const w = this.ex_insn.value;
+    const memValid = this.mem_valid.value;
+    const wbValid = this.wb_valid.value;
+    const idValid = this.id_valid.value;
+    const idRedirect = this.id_redirect.value;
+    const sValid = this.s_valid.value;
+    const fOut = this.f_out.value;
+    const fErr = this.f_err.value;
 
     // ---- statistics ----
-    if (halt === 0 || this.mem_valid.value === 1 || this.wb_valid.value === 1) {
+    if (halt === 0 || memValid === 1 || wbValid === 1) {
       st.cycles++;
-      if (this.wb_valid.value === 1) st.retired++;
+      if (wbValid === 1) st.retired++;
       if (memWait === 1) st.stallMemory++;
-      else if (this.stall_ex.value === 1) {
+      else if (stallEx === 1) {
         if ((w & 0x7f) === 0x33) st.stallDivide++;
         else st.stallWfi++;
       } else if (loadUse === 1) st.stallLoadUse++;
-      else if (this.id_valid.value === 0 && halt === 0) st.stallFetch++;
+      else if (idValid === 0 && halt === 0) st.stallFetch++;
       if (flush === 1 && trap === 0) st.flushBranch++;
-      if (this.id_redirect.value === 1 && flush === 0 && idStall === 0) st.flushPredict++;
+      if (idRedirect === 1 && flush === 0 && idStall === 0) st.flushPredict++;
       if (trap === 1) st.traps++;
     }
 
     // ---- WB: register file write, then the commit record moves on ----
-    const wbRd = this.wb_rd.value;
-    if (this.wb_valid.value === 1 && wbRd !== 0) this.rf.set(wbRd, this.wb_data.value);
-    if (memWait === 0 && this.mem_valid.value === 1) {
+    if (wbValid === 1) {
+      const wbRd = this.wb_rd.value;
+      if (wbRd !== 0) this.rf.set(wbRd, this.wb_data.value);
+    }
+    if (memWait === 0 && memValid === 1) {
       this.wb_valid.next = 1;
       this.wb_pc.next = this.mem_pc.value;
       this.wb_insn.next = this.mem_insn.value;
@@ -668,13 +631,11 @@ export class ScalarCore extends Module {
       this.mem_insn.next = w;
       this.mem_rd.next = writesRd ? (w >>> 7) & 31 : 0;
       this.mem_res.next = this.ex_result.value;
-      this.mem_load.next = op === 0x03 ? 1 : 0;
-      this.mem_f3.next = (w >>> 12) & 7;
     } else if (memWait === 0) {
       this.mem_valid.next = 0;
     }
 
-    this.wfi_wait.next = exGo === 0 && this.stall_ex.value === 1 && w === 0x10500073 ? 1 : 0;
+    this.wfi_wait.next = exGo === 0 && stallEx === 1 && w === 0x10500073 ? 1 : 0;
 
     // ---- iterative divider (radix 2, one quotient bit per cycle) ----
     if (exGo === 1) {
@@ -696,7 +657,7 @@ export class ScalarCore extends Module {
         this.dv_busy.next = 0;
         this.dv_done.next = 1;
       }
-    } else if (this.stall_ex.value === 1 && exValid === 1 && (w & 0x7f) === 0x33 && memWait === 0 && this.dv_done.value === 0) {
+    } else if (stallEx === 1 && exValid === 1 && (w & 0x7f) === 0x33 && memWait === 0 && this.dv_done.value === 0) {
       const f3 = (w >>> 12) & 7;
       const a = this.ex_fwd_a.value;
       const b = this.ex_fwd_b.value;
@@ -713,51 +674,22 @@ export class ScalarCore extends Module {
     }
 
     // ---- CSRs and counters ----
-    let mcycleWritten = false;
-    let minstretWritten = false;
+    let wrote = 0; // CsrFile.write: bit 0 mcycle(h) written, bit 1 minstret(h): no increment then
     if (trap === 1) {
-      this.csr_mepc.next = this.ex_pc.value;
-      this.csr_mcause.next = this.ex_cause.value;
-      this.csr_mtval.next = this.ex_tval.value;
-      this.st_mpie.next = this.st_mie.value;
-      this.st_mie.next = 0;
+      this.csrs.enterTrap(this.ex_pc.value, this.ex_cause.value, this.ex_tval.value);
     } else if (exGo === 1) {
       if (w === 0x30200073) {
-        this.st_mie.next = this.st_mpie.value;
-        this.st_mpie.next = 1;
+        this.csrs.mret();
       } else if (this.ex_csr_we.value === 1) {
-        const v = this.ex_csr_wdata.value;
-        const csr = w >>> 20;
-        if (csr === 0x300) {
-          this.st_mie.next = (v >>> 3) & 1;
-          this.st_mpie.next = (v >>> 7) & 1;
-        } else if (csr === 0x304) this.csr_mie.next = v & 0x888;
-        else if (csr === 0x305) this.csr_mtvec.next = (v & ~2) >>> 0;
-        else if (csr === 0x340) this.csr_mscratch.next = v;
-        else if (csr === 0x341) this.csr_mepc.next = (v & ~3) >>> 0;
-        else if (csr === 0x342) this.csr_mcause.next = v;
-        else if (csr === 0x343) this.csr_mtval.next = v;
-        else if (csr === 0xb00) {
-          this.mcycle_lo.next = v;
-          mcycleWritten = true;
-        } else if (csr === 0xb80) {
-          this.mcycle_hi.next = v;
-          mcycleWritten = true;
-        } else if (csr === 0xb02) {
-          this.minstret_lo.next = v;
-          minstretWritten = true;
-        } else if (csr === 0xb82) {
-          this.minstret_hi.next = v;
-          minstretWritten = true;
-        }
+        wrote = this.csrs.write(w >>> 20, this.ex_csr_wdata.value);
       }
     }
-    if (!mcycleWritten) {
+    if ((wrote & 1) === 0) {
       const lo = this.mcycle_lo.value;
       this.mcycle_lo.next = lo + 1;
       if (lo === 0xffffffff) this.mcycle_hi.next = this.mcycle_hi.value + 1;
     }
-    if (exGo === 1 && trap === 0 && !minstretWritten) {
+    if (exGo === 1 && trap === 0 && (wrote & 2) === 0) {
       const lo = this.minstret_lo.value;
       this.minstret_lo.next = lo + 1;
       if (lo === 0xffffffff) this.minstret_hi.next = this.minstret_hi.value + 1;
@@ -775,7 +707,7 @@ export class ScalarCore extends Module {
       // EX holds: keep its operands current (the producers it forwards from move on)
       this.ex_a.next = this.ex_fwd_a.value;
       this.ex_b.next = this.ex_fwd_b.value;
-    } else if (flush === 1 || exit !== 0 || loadUse === 1 || this.id_valid.value === 0) {
+    } else if (flush === 1 || exit !== 0 || loadUse === 1 || idValid === 0) {
       this.ex_valid.next = 0;
     } else {
       const insn = this.id_insn.value;
@@ -784,33 +716,33 @@ export class ScalarCore extends Module {
       this.ex_insn.next = insn;
       this.ex_a.next = this.id_a.value;
       this.ex_b.next = this.id_b.value;
-      this.ex_pred.next = this.id_redirect.value;
-      if (this.s_valid.value === 1 ? this.s_err.value === 1 : this.f_err.value === 1) this.ex_exc.next = 2;
-      else if (!this.legal(insn)) this.ex_exc.next = 3;
+      this.ex_pred.next = idRedirect;
+      if (sValid === 1 ? this.s_err.value === 1 : fErr === 1) this.ex_exc.next = 2;
+      else if (!this.isLegal(insn)) this.ex_exc.next = 3;
       else this.ex_exc.next = 0;
     }
 
     // ---- ID skid ----
-    const idValid = this.id_valid.value;
     if (flush === 1 || exit !== 0) {
       this.s_valid.next = 0;
     } else if (idValid === 1 && idStall === 1) {
       this.s_valid.next = 1;
       this.s_pc.next = this.id_pc.value;
       this.s_insn.next = this.id_insn.value;
-      this.s_err.next = this.s_valid.value === 1 ? this.s_err.value : this.f_err.value;
+      this.s_err.next = sValid === 1 ? this.s_err.value : fErr;
     } else {
       this.s_valid.next = 0;
     }
 
     // ---- IF ----
-    const arriving = this.f_out.value === 1 && (this.f_err.value === 1 || this.i_resp_valid.value === 1);
+    const arriving = fOut === 1 && (fErr === 1 || this.i_resp_valid.value === 1);
     const addr = this.i_req_addr.value;
-    const redirect = flush === 1 || (this.id_redirect.value === 1 && idStall === 0);
+    const redirect = flush === 1 || (idRedirect === 1 && idStall === 0);
     // `want` mirrors i_req_valid's conditions except the PMA check: a fetch outside the local
     // store is "issued" with an error and raises an access fault when it reaches ID.
     const want = this.fetch_want.value === 1 && dLate === 0;
-    const inLs = ((addr - this.lsBase) >>> 0) <= this.lsSize - 4;
+    // (when fetch_want is 1, evaluate drove i_req_valid = the address is in the local store)
+    const inLs = this.i_req_valid.value === 1;
     if (want && (!inLs || this.i_req_ready.value === 1)) {
       this.f_out.next = 1;
       this.f_pc.next = addr;
@@ -821,7 +753,7 @@ export class ScalarCore extends Module {
       if (arriving) {
         this.f_out.next = 0;
         this.f_kill.next = 0;
-      } else if (redirect && this.f_out.value === 1) {
+      } else if (redirect && fOut === 1) {
         this.f_kill.next = 1;
       }
       if (redirect) this.if_pc.next = addr;

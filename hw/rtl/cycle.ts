@@ -88,7 +88,9 @@ export function buildCycle(p: CycleParts): () => void {
   bind("wideNextView", p.wideNextView);
   const lines = [
     ...callsOf("s", p.seq),
-    ...p.memories.map((_, i) => `mem${i}.edge();`),
+    // A single-port latency-1 SRAM does nothing at an edge where its port is not enabled:
+    // test that inline instead of calling edge() (most banks of a banked store are idle).
+    ...p.memories.map((m, i) => (m.idleUnlessSlot !== undefined ? `if (N[${m.idleUnlessSlot}] === 1) mem${i}.edge();` : `mem${i}.edge();`)),
     "applyArrayWrites();",
     `if (N[${p.resetSlot}] === 1) loadResetValues();`,
     `N.set(nextView, ${p.narrowBase});`,

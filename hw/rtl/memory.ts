@@ -117,6 +117,11 @@ export class Memory<D extends Signal = Signal> {
     this.simpleSram = portCount === 1 && width <= 32 && latency === 1;
   }
 
+  /** The slot of the port's `en` when an edge with it at 0 does nothing (single-port, latency 1), else undefined. */
+  get idleUnlessSlot(): number | undefined {
+    return this.simpleSram ? this.ports[0]!.en.slot : undefined;
+  }
+
   /** Host bytes allocated for contents so far. */
   get allocatedBytes(): number {
     return this.storage.allocatedBytes;
