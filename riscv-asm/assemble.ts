@@ -1,5 +1,6 @@
 /** The library entry point: source text in, program (or diagnostics) out. Never throws for bad input. */
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { readText } from "./read-text.ts";
 import { Assembler, type AssemblerOptions } from "./assembler.ts";
 import { buildProgram, finishInput } from "./build.ts";
 import type { Diagnostic } from "./diagnostics.ts";
@@ -25,7 +26,7 @@ export interface AssembleResult {
 function defaultReadFile(path: string): string | undefined {
   try {
     if (!existsSync(path) || !statSync(path).isFile()) return undefined;
-    return readFileSync(path, "utf8");
+    return readText(path);
   } catch {
     return undefined;
   }

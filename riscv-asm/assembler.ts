@@ -6,15 +6,17 @@
 import { Cursor, CH_COLON, isDigit } from "./cursor.ts";
 import { AsmError, MAX_ERRORS, type Diagnostic, type SourceLocation } from "./diagnostics.ts";
 import { evaluate, type Expr, type ExprEnv, type Value } from "./expr.ts";
-import { encodeOperands, type OperandHost, type PendingFixup } from "./operands.ts";
+import { countOperands, encodeOperands, type OperandHost, type PendingFixup } from "./operands.ts";
 import type { InsnSpec } from "./isa/index.ts";
 import { findMnemonic } from "./mnemonics.ts";
-import { Section, type Fixup, type SectionFlags } from "./section.ts";
+import { Section, type SectionFlags } from "./section.ts";
+import type { FixupSource, FixupTable } from "./fixups.ts";
 import { Sym, SymbolTable } from "./symbols.ts";
 import { StatementSplitter, type Statement } from "./source.ts";
 import { DIRECTIVES, MAX_FILL, findDirective } from "./directives.ts";
 import { MacroProcessor } from "./macros.ts";
 import { emptyArray } from "./empty-array.ts";
+import { FastPath } from "./fast-path.ts";
 
 export interface AssemblerOptions {
   /** File name used in messages. */
@@ -29,6 +31,8 @@ export interface AssemblerOptions {
   listing?: boolean;
   /** Stop after this many errors (default 100). */
   maxErrors?: number;
+  /** Send every line through the general statement path (tests compare the two). */
+  noFastPath?: boolean;
 }
 
 interface CondFrame {
@@ -68,7 +72,12 @@ export class Assembler implements OperandHost {
   /** The last statement assembled (for end-of-input messages), kept as values: statement records are reused. */
   private lastFile = "";
   private lastLine = 1;
-  private lastText = "";
+  /** The last line is lastSrc[lastStart, lastEnd) (not sliced unless needed). */
+  private lastSrc = "";
+  private lastStart = 0;
+  private lastEnd = 0;
+  /** Null when every statement must take the normal path (listings record each statement). */
+  private readonly fastPath: FastPath | null;
   errorCount = 0;
   stopped = false;
   private readonly localCounts = new Map<number, number>();
@@ -78,6 +87,7 @@ export class Assembler implements OperandHost {
   constructor(options: AssemblerOptions = {}) {
     this.options = options;
     this.maxErrors = options.maxErrors ?? MAX_ERRORS;
+    this.fastPath = options.listing || options.noFastPath ? null : new FastPath();
     this.cur = this.section(".text");
     this.previous = this.cur;
     this.section(".data");
@@ -185,11 +195,20 @@ export class Assembler implements OperandHost {
     return v.sym === null && v.sub === null ? v.v : undefined;
   }
 
-  /** Value of a fixup's expression at the end of assembly. */
-  fixupValue(f: Fixup): Value<Sym> {
-    const t = f.target;
-    if (t !== null && t.state !== "equ") return { v: 0, sym: t, sub: null };
-    return evaluate(f.expr, this.env);
+  /** Value of fixup i's expression at the end of assembly (in `out` when given: one per fixup adds up). */
+  fixupValue(fixups: FixupTable, i: number, out: Value<Sym> = { v: 0, sym: null, sub: null }): Value<Sym> {
+    const t = fixups.target[i]!;
+    if (t !== null && t.state !== "equ") {
+      out.v = 0;
+      out.sym = t;
+      out.sub = null;
+      return out;
+    }
+    const v = evaluate(fixups.exprOf(i), this.env);
+    out.v = v.v;
+    out.sym = v.sym;
+    out.sub = v.sub;
+    return out;
   }
 
   /** Evaluates an expression that must be an absolute constant now. */
@@ -270,11 +289,31 @@ export class Assembler implements OperandHost {
       const p = fixups[i]!;
       const expr = p.expr.k === "sym" ? p.expr : this.bindDotAt(p.expr, off);
       const target = p.target ?? (expr.k === "sym" ? this.symbols.get(expr.name) : null);
-      const fix: Fixup = { offset: off, kind: p.kind, expr, target, loc: this.loc, col: p.col, what, itemIndex: sec.items.length };
-      sec.fixups.push(fix);
+      const fix = sec.fixups.add(off, p.kind, expr, target, p.col, what, sec.items.length, this.statementSource());
       if (p.kind === "branch" && p.expr.k !== "num") sec.items.push({ kind: "branch", pos: off, fixup: fix, size: 4 });
     }
   }
+
+  /** The statement being assembled, as the location fixups record. */
+  private statementSource(): FixupSource {
+    if (this.inFast) return this.source;
+    const st = this.stmt;
+    return this.fixupSource(st.file, st.line, st.text, 0, st.text.length);
+  }
+
+  /** Line `line` of `file` is text[start, end): one reused record (fixups copy its fields). */
+  private fixupSource(file: string, line: number, text: string, start: number, end: number): FixupSource {
+    const r = this.source;
+    r.file = file;
+    r.line = line;
+    r.text = text;
+    r.start = start;
+    r.end = end;
+    return r;
+  }
+  private readonly source = { file: "", line: 0, text: "", start: 0, end: 0 };
+  /** `source` is the fast path's statement (see beginFast). */
+  private inFast = false;
 
   /** bindDot for an instruction already emitted at `off`. */
   private bindDotAt(e: Expr, off: number): Expr {
@@ -291,7 +330,8 @@ export class Assembler implements OperandHost {
   /** Records a data fixup at `offset` of the current section. */
   dataFixup(offset: number, bytes: number, e: Expr, col: number, what: string): void {
     const kind = bytes === 1 ? "data8" : bytes === 2 ? "data16" : bytes === 4 ? "data32" : "data64";
-    this.cur.fixups.push({ offset, kind, expr: e, target: e.k === "sym" ? this.symbols.get(e.name) : null, loc: this.loc, col, what, itemIndex: this.cur.items.length });
+    const sec = this.cur;
+    sec.fixups.add(offset, kind, e, e.k === "sym" ? this.symbols.get(e.name) : null, col, what, sec.items.length, this.statementSource());
   }
 
   // ---------------------------------------------------------------- diagnostics
@@ -327,19 +367,55 @@ export class Assembler implements OperandHost {
   assembleText(text: string, file: string): void {
     const splitter = new StatementSplitter(file);
     const each = (s: Statement): void => this.statement(s);
+    const fast = this.fastPath;
     let p = 0;
     const n = text.length;
     while (p <= n && !this.stopped) {
       let q = text.indexOf("\n", p);
       if (q < 0) q = n;
       if (q === n && p === n) break;
-      splitter.splitLine(text.slice(p, q), each);
+      if (fast === null || splitter.inBlockComment || !fast.line(this, splitter, text, p, q)) splitter.splitLine(text.slice(p, q), each);
       p = q + 1;
     }
   }
 
+  /** Whether an instruction may skip statement() (which handles conditionals and macro bodies). */
+  acceptsFastPath(): boolean {
+    return !this.macros.isCollecting && (this.conds.length === 0 || this.conds[this.conds.length - 1]!.active);
+  }
+
+  /**
+   * Starts a statement of the fast path, line `line` of `file` being text[p, q): fixups and
+   * labels take their location from it. False (nothing done) when an instruction here would be
+   * an error that the normal path must report.
+   */
+  beginFast(file: string, line: number, text: string, p: number, q: number): boolean {
+    if (this.cur.type === "nobits" || (this.rvc && !this.rvcReported)) return false;
+    this.fixupSource(file, line, text, p, q);
+    this.inFast = true;
+    return true;
+  }
+
+  /** Ends the fast path's statement; `done` false when nothing was done (the normal path takes the line). */
+  endFast(done: boolean): boolean {
+    const src = this.source;
+    this.inFast = false;
+    if (done) {
+      this.lastFile = src.file;
+      this.lastLine = src.line;
+      this.lastSrc = src.text;
+      this.lastStart = src.start;
+      this.lastEnd = src.end;
+    }
+    return done;
+  }
+
   /** Where the statement being assembled is: one object per statement, made when first needed. */
   get loc(): SourceLocation {
+    if (this.inFast) {
+      const f = this.source;
+      return { file: f.file, line: f.line, text: f.text.slice(f.start, f.end) };
+    }
     let l = this.stmtLoc;
     if (l === null) {
       const st = this.stmt;
@@ -351,7 +427,7 @@ export class Assembler implements OperandHost {
 
   /** Location of the last statement assembled (for end-of-input messages). */
   get lastLoc(): SourceLocation {
-    return { file: this.lastFile, line: this.lastLine, text: this.lastText };
+    return { file: this.lastFile, line: this.lastLine, text: this.lastSrc.slice(this.lastStart, this.lastEnd) };
   }
 
   statement(st: Statement): void {
@@ -362,7 +438,9 @@ export class Assembler implements OperandHost {
     this.stmtLoc = null;
     this.lastFile = st.file;
     this.lastLine = st.line;
-    this.lastText = st.text;
+    this.lastSrc = st.text;
+    this.lastStart = 0;
+    this.lastEnd = st.text.length;
     try {
       if (this.macros.collecting(st)) return;
       if (this.conds.length > 0 && !this.conds[this.conds.length - 1]!.active) {
@@ -582,28 +660,6 @@ export function writePadding(d: Uint8Array, at: number, pad: number, code: boole
     d[p + 2] = 0;
     d[p + 3] = 0;
   }
-}
-
-/** Number of top-level comma-separated operands from the cursor to the end of the statement. */
-function countOperands(c: Cursor): number {
-  const t = c.text;
-  let p = c.pos;
-  const end = c.end;
-  let n = 1;
-  let depth = 0;
-  let blank = true;
-  for (; p < end; p++) {
-    const ch = t.charCodeAt(p);
-    if (ch === 44 && depth === 0) n++;
-    else if (ch === 40) depth++;
-    else if (ch === 41) depth--;
-    else if (ch === 34) {
-      p++;
-      while (p < end && t.charCodeAt(p) !== 34) p += t.charCodeAt(p) === 92 ? 2 : 1;
-    }
-    if (ch !== 32 && ch !== 9) blank = false;
-  }
-  return blank ? 0 : n;
 }
 
 /** Flags GNU as gives a section from its name when `.section` names none. */

@@ -4,8 +4,8 @@ import { AsmError } from "./diagnostics.ts";
 import { evaluate } from "./expr.ts";
 import { layout, padCodeSections } from "./layout.ts";
 import { placeSections, type MemoryMap } from "./link.ts";
-import type { Program, ProgramRelocation, ProgramSection, ProgramSymbol } from "./program.ts";
-import { resolveFixups, type SymRelocation } from "./resolve.ts";
+import type { Program, ProgramSection, ProgramSymbol } from "./program.ts";
+import { resolveFixups, type Relocations } from "./resolve.ts";
 import type { Section } from "./section.ts";
 import type { Sym } from "./symbols.ts";
 
@@ -51,7 +51,7 @@ export function buildProgram(asm: Assembler, kind: Program["kind"], map: MemoryM
       addresses = new Map(asm.sections.map((s) => [s, 0]));
     }
   } else addresses = new Map(asm.sections.map((s) => [s, 0]));
-  const relocs: Map<Section, SymRelocation[]> =
+  const relocs: Map<Section, Relocations> =
     kind === "object" ? resolveFixups(asm, { kind: "object" }) : resolveFixups(asm, { kind: "link", address: (s) => addresses.get(s)! });
 
   // symbols: locals first (ELF order), then globals and weaks, each in table order
@@ -68,9 +68,8 @@ export function buildProgram(asm: Assembler, kind: Program["kind"], map: MemoryM
     if (keepSymbol(s, kind)) (s.binding === "local" ? locals : others).push(s);
   }
   const kept = locals.concat(others);
-  const index = new Map<Sym, number>();
   const symbols: ProgramSymbol[] = kept.map((s, i) => {
-    index.set(s, i);
+    s.programIndex = i;
     const inSection = s.state === "label" && s.section !== null;
     return {
       name: s.elfName,
@@ -83,7 +82,9 @@ export function buildProgram(asm: Assembler, kind: Program["kind"], map: MemoryM
   });
 
   const sections: ProgramSection[] = asm.sections.map((sec) => {
-    const rs: ProgramRelocation[] = (relocs.get(sec) ?? []).map((r) => ({ offset: r.offset, type: r.type, symbol: index.get(r.sym)!, addend: r.addend }));
+    const r = relocs.get(sec);
+    const rs = r?.items ?? [];
+    for (let i = 0; i < rs.length; i++) rs[i]!.symbol = r!.syms[i]!.programIndex;
     const bytes = sec.type === "nobits" ? new Uint8Array(sec.size) : sec.data.slice(0, sec.size);
     return {
       name: sec.name,

@@ -24,12 +24,20 @@ export class Cursor {
   // `declare`d and assigned in the constructor rather than declared as class fields: with
   // ES2022 class fields every construction (one per statement) would first define each field
   // as undefined, and the numeric fields would lose their small-integer representation.
-  declare readonly text: string;
+  declare text: string;
   /** Offset of the text's start in the source line (added to positions to give columns). */
-  declare readonly base: number;
-  declare readonly end: number;
+  declare base: number;
+  declare end: number;
   declare pos: number;
   constructor(text: string, base: number, start = 0, end = text.length) {
+    this.text = text;
+    this.base = base;
+    this.end = end;
+    this.pos = start;
+  }
+
+  /** Points this cursor at another statement (the fast path reuses one cursor for all lines). */
+  reset(text: string, base: number, start: number, end: number): void {
     this.text = text;
     this.base = base;
     this.end = end;

@@ -233,10 +233,14 @@ export function dataRangeMessage(v: number, bytes: number, what: string): string
   return `${what}: value 0x${(v < 0 ? BigInt.asUintN(64, BigInt(v)) : BigInt(v)).toString(16)} truncated to 0x${t.toString(16)}`;
 }
 
-for (const n of [".byte"]) d.set(n, data(1));
-for (const n of [".half", ".short", ".2byte", ".hword"]) d.set(n, data(2));
-for (const n of [".word", ".long", ".4byte", ".int"]) d.set(n, data(4));
-for (const n of [".dword", ".quad", ".8byte"]) d.set(n, data(8));
+/** Data directives and the size of their items in bytes. */
+export const DATA_SIZES: ReadonlyMap<string, number> = new Map([
+  [".byte", 1],
+  [".half", 2], [".short", 2], [".2byte", 2], [".hword", 2],
+  [".word", 4], [".long", 4], [".4byte", 4], [".int", 4],
+  [".dword", 8], [".quad", 8], [".8byte", 8],
+]);
+for (const [n, bytes] of DATA_SIZES) d.set(n, data(bytes));
 
 function strings(zero: boolean): Directive {
   return (asm, c, name) => {

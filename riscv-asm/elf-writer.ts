@@ -4,7 +4,7 @@
  * readelf/objdump and llvm-objdump.
  */
 import * as E from "./elf-consts.ts";
-import type { Program, ProgramSection } from "./program.ts";
+import type { Program, ProgramRelocation, ProgramSection } from "./program.ts";
 
 /** The architecture string recorded in .riscv.attributes (objdump uses it to pick the decoder). */
 export const ARCH_STRING = "rv32i2p1_m2p0_a2p1_zicsr2p0_zifencei2p0_zve32x1p0_zvl32b1p0";
@@ -169,28 +169,13 @@ function loadGroups(sections: readonly ProgramSection[]): LoadGroup[] {
   return groups;
 }
 
-/** Serialises a Program as an ELF file (ET_REL for objects, ET_EXEC for executables). */
-export function writeElf(program: Program): Uint8Array {
-  const exec = program.kind === "executable";
-  const sections = exec ? program.sections.filter((s) => s.size > 0 || s.name === ".text") : program.sections;
-  const out: OutSection[] = [{ name: "", type: E.SHT_NULL, flags: 0, addr: 0, data: new Uint8Array(0), size: 0, link: 0, info: 0, align: 0, entsize: 0, offset: 0 }];
-  const secIndex = new Map<string, number>();
-  const relaFor: { out: OutSection; sec: ProgramSection }[] = [];
-  for (const s of sections) {
-    const flags = (s.flags.alloc ? E.SHF_ALLOC : 0) | (s.flags.write ? E.SHF_WRITE : 0) | (s.flags.exec ? E.SHF_EXECINSTR : 0);
-    secIndex.set(s.name, out.length);
-    out.push({ name: s.name, type: sectionType(s), flags, addr: s.address, data: s.type === "nobits" ? new Uint8Array(0) : s.bytes, size: s.size, link: 0, info: 0, align: s.align, entsize: 0, offset: 0 });
-    if (!exec && s.relocations.length > 0) {
-      const r: OutSection = { name: `.rela${s.name}`, type: E.SHT_RELA, flags: E.SHF_INFO_LINK, addr: 0, data: new Uint8Array(0), size: 0, link: 0, info: out.length - 1, align: 4, entsize: E.RELA_SIZE, offset: 0 };
-      out.push(r);
-      relaFor.push({ out: r, sec: s });
-    }
-  }
-  const attr = attributes();
-  out.push({ name: ".riscv.attributes", type: E.SHT_RISCV_ATTRIBUTES, flags: 0, addr: 0, data: attr, size: attr.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
-
-  // symbol table: null, section symbols (objects), mapping symbols, program symbols. Its size
-  // is known, so entries are written in place (this runs once per symbol, mostly unoptimized).
+/**
+ * The symbol table: null, section symbols (objects), mapping symbols, program symbols; and
+ * each program symbol's index in it. Its own function, as is relaData: large loops that run
+ * once, in small functions, are optimized sooner and at less cost than inside writeElf.
+ */
+function symbolTable(program: Program, sections: readonly ProgramSection[], secIndex: ReadonlyMap<string, number>, exec: boolean): { symData: Uint8Array; strData: Uint8Array; symIndex: number[]; firstGlobal: number } {
+  // its size is known, so entries are written in place
   const strtab = new StrTab();
   let symCount = 1 + (exec ? 0 : sections.length) + program.symbols.length;
   for (const s of sections) symCount += s.mapping.length;
@@ -214,29 +199,59 @@ export function writeElf(program: Program): Uint8Array {
     for (let i = 0; i < s.mapping.length; i++) sym(s.mapping[i]!.kind, s.address + s.mapping[i]!.offset, 0, E.STB_LOCAL, E.STT_NOTYPE, shndx);
   }
   let firstGlobal = -1;
-  program.symbols.forEach((p, i) => {
+  const symbols = program.symbols;
+  for (let i = 0; i < symbols.length; i++) {
+    const p = symbols[i]!;
     const bind = BINDING[p.binding];
     if (bind !== E.STB_LOCAL && firstGlobal < 0) firstGlobal = count;
     const shndx = p.section === null ? E.SHN_UNDEF : p.section === "*ABS*" ? E.SHN_ABS : (secIndex.get(p.section) ?? E.SHN_ABS);
     symIndex[i] = count;
     sym(p.name, p.value, p.size, bind, TYPE[p.type], shndx);
-  });
+  }
   if (firstGlobal < 0) firstGlobal = count;
+  return { symData, strData: strtab.bytes(), symIndex, firstGlobal };
+}
+
+/** The contents of a .rela section. */
+function relaData(relocs: readonly ProgramRelocation[], symIndex: readonly number[]): Uint8Array {
+  const data = new Uint8Array(relocs.length * E.RELA_SIZE);
+  const view = new DataView(data.buffer);
+  for (let i = 0; i < relocs.length; i++) {
+    const rel = relocs[i]!;
+    const p = i * E.RELA_SIZE;
+    view.setUint32(p, rel.offset, true);
+    view.setUint32(p + 4, (symIndex[rel.symbol]! << 8) | rel.type, true);
+    view.setInt32(p + 8, rel.addend, true);
+  }
+  return data;
+}
+
+/** Serialises a Program as an ELF file (ET_REL for objects, ET_EXEC for executables). */
+export function writeElf(program: Program): Uint8Array {
+  const exec = program.kind === "executable";
+  const sections = exec ? program.sections.filter((s) => s.size > 0 || s.name === ".text") : program.sections;
+  const out: OutSection[] = [{ name: "", type: E.SHT_NULL, flags: 0, addr: 0, data: new Uint8Array(0), size: 0, link: 0, info: 0, align: 0, entsize: 0, offset: 0 }];
+  const secIndex = new Map<string, number>();
+  const relaFor: { out: OutSection; sec: ProgramSection }[] = [];
+  for (const s of sections) {
+    const flags = (s.flags.alloc ? E.SHF_ALLOC : 0) | (s.flags.write ? E.SHF_WRITE : 0) | (s.flags.exec ? E.SHF_EXECINSTR : 0);
+    secIndex.set(s.name, out.length);
+    out.push({ name: s.name, type: sectionType(s), flags, addr: s.address, data: s.type === "nobits" ? new Uint8Array(0) : s.bytes, size: s.size, link: 0, info: 0, align: s.align, entsize: 0, offset: 0 });
+    if (!exec && s.relocations.length > 0) {
+      const r: OutSection = { name: `.rela${s.name}`, type: E.SHT_RELA, flags: E.SHF_INFO_LINK, addr: 0, data: new Uint8Array(0), size: 0, link: 0, info: out.length - 1, align: 4, entsize: E.RELA_SIZE, offset: 0 };
+      out.push(r);
+      relaFor.push({ out: r, sec: s });
+    }
+  }
+  const attr = attributes();
+  out.push({ name: ".riscv.attributes", type: E.SHT_RISCV_ATTRIBUTES, flags: 0, addr: 0, data: attr, size: attr.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
+
+  const { symData, strData, symIndex, firstGlobal } = symbolTable(program, sections, secIndex, exec);
   const symtabIndex = out.length;
   out.push({ name: ".symtab", type: E.SHT_SYMTAB, flags: 0, addr: 0, data: symData, size: symData.length, link: symtabIndex + 1, info: firstGlobal, align: 4, entsize: E.SYM_SIZE, offset: 0 });
-  const strData = strtab.bytes();
   out.push({ name: ".strtab", type: E.SHT_STRTAB, flags: 0, addr: 0, data: strData, size: strData.length, link: 0, info: 0, align: 1, entsize: 0, offset: 0 });
   for (const { out: r, sec } of relaFor) {
-    const relocs = sec.relocations;
-    const data = new Uint8Array(relocs.length * E.RELA_SIZE);
-    const view = new DataView(data.buffer);
-    for (let i = 0; i < relocs.length; i++) {
-      const rel = relocs[i]!;
-      const p = i * E.RELA_SIZE;
-      view.setUint32(p, rel.offset, true);
-      view.setUint32(p + 4, (symIndex[rel.symbol]! << 8) | rel.type, true);
-      view.setInt32(p + 8, rel.addend, true);
-    }
+    const data = relaData(sec.relocations, symIndex);
     r.data = data;
     r.size = data.length;
     r.link = symtabIndex;

@@ -111,7 +111,15 @@ function digitValue(c: number): number {
 
 /** Parses one expression at the cursor. Stops before ',' ')' or anything it cannot use. */
 export function parseExpr<S extends SymbolLike>(c: Cursor, env: ExprEnv<S>): Expr {
-  return fastNumber(c) ?? fastSymbol(c) ?? parseLevel(c, env, 4);
+  return simpleExpr(c) ?? parseLevel(c, env, 4);
+}
+
+/**
+ * A plain number or a lone symbol followed by ',' ')' '(' or the end, read as parseExpr reads
+ * it; undefined (cursor unmoved) for anything else. Reading one has no side effects.
+ */
+export function simpleExpr(c: Cursor): Expr | undefined {
+  return fastNumber(c) ?? fastSymbol(c);
 }
 
 /** Fast path: a lone symbol name (not `.`) followed by ',' ')' '(' or the end, as the full parser would read it. */

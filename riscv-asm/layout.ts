@@ -20,11 +20,11 @@ function growth(sec: Section, nominal: readonly number[]): number[] {
 function branchFits(asm: Assembler, sec: Section, item: RelaxItem, index: number, g: readonly number[]): boolean {
   // the common case without evaluating: the target is a symbol (not an .equ), which is what
   // fixupValue would return (this runs once per branch, mostly before being optimized)
-  const t = item.fixup.target;
+  const t = sec.fixups.target[item.fixup]!;
   if (t !== null && t.state !== "equ") return inReach(t, 0, sec, item, index, g);
   let v;
   try {
-    v = asm.fixupValue(item.fixup);
+    v = asm.fixupValue(sec.fixups, item.fixup);
   } catch (e) {
     if (e instanceof AsmError) return true; // reported when the fixup is resolved
     throw e;
@@ -112,12 +112,14 @@ function rebuild(sec: Section, nominal: readonly number[], g: readonly number[])
   }
   if (!nobits) data.set(old.subarray(src, oldSize), dst);
   const fixups = sec.fixups;
-  for (let i = 0; i < fixups.length; i++) fixups[i]!.offset += g[fixups[i]!.itemIndex]!;
+  const offsets = fixups.offset;
+  const itemIndex = fixups.itemIndex;
+  for (let i = 0; i < fixups.length; i++) offsets[i] += g[itemIndex[i]!]!;
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     if (it.kind === "branch" && it.size === 8) {
-      it.fixup.kind = "jal";
-      it.fixup.offset += 4;
+      fixups.kind[it.fixup] = "jal";
+      offsets[it.fixup] += 4;
     }
   }
   const labels = sec.labels;

@@ -48,6 +48,11 @@ export class MacroProcessor {
     if (!this.defs.delete(name)) throw new AsmError(`.purgem: no macro named '${name}'`);
   }
 
+  /** A .macro/.rept/.irp body is being collected (statements go into it, not into sections). */
+  get isCollecting(): boolean {
+    return this.collect !== null;
+  }
+
   /** While collecting a body, takes the statement and returns true. */
   collecting(st: Statement): boolean {
     const col = this.collect;

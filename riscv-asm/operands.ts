@@ -8,7 +8,7 @@ import { AsmError } from "./diagnostics.ts";
 import { X_REGS, V_REGS } from "./isa/registers.ts";
 import { CSR_BY_NAME } from "./isa/csr.ts";
 import type { InsnSpec, OperandKind } from "./isa/types.ts";
-import type { FixupKind } from "./section.ts";
+import type { FixupKind } from "./fixups.ts";
 import type { Sym } from "./symbols.ts";
 import { encodeI, encodeS, hi20, lo12 } from "./encoding.ts";
 
@@ -360,6 +360,7 @@ export function encodeOperands(spec: InsnSpec, c: Cursor, host: OperandHost, out
   return w >>> 0;
 }
 
+/** One operand's bits: the kinds most instructions use (others in rareOperand, to keep this small: see there). */
 function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out: PendingFixup[]): number {
   switch (k) {
     case "rd":
@@ -375,23 +376,6 @@ function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out
       return reg(c, V_REGS, "vector register") << 15;
     case "vs2":
       return reg(c, V_REGS, "vector register") << 20;
-    case "vs12": {
-      const r = reg(c, V_REGS, "vector register");
-      return (r << 15) | (r << 20);
-    }
-    case "vdall": {
-      const r = reg(c, V_REGS, "vector register");
-      return (r << 7) | (r << 15) | (r << 20);
-    }
-    case "v0": {
-      c.skipSpaces();
-      const at = c.pos;
-      if (c.ident() !== "v0") {
-        c.pos = at;
-        c.fail(`${name}: expected 'v0'${c.describeHere()}`);
-      }
-      return 0;
-    }
     case "i12":
       return imm12(c, host, name, false, out);
     case "s12":
@@ -416,6 +400,41 @@ function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out
       const v = constant(c, host, name);
       checkRange(c, v, 0, 31, at, name, "shift amount");
       return v << 20;
+    }
+    case "btarget":
+    case "jtarget": {
+      c.skipSpaces();
+      const at = c.pos;
+      out.push({ kind: k === "btarget" ? "branch" : "jal", expr: operandExpr(c, host), col: c.base + at });
+      return 0;
+    }
+    default:
+      return rareOperand(k, c, host, name, out);
+  }
+}
+
+/**
+ * The other operand kinds. Apart because V8 optimizes a function only after running an amount
+ * of its code that grows with its size: a small operand() is optimized after far fewer lines.
+ */
+function rareOperand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out: PendingFixup[]): number {
+  switch (k) {
+    case "vs12": {
+      const r = reg(c, V_REGS, "vector register");
+      return (r << 15) | (r << 20);
+    }
+    case "vdall": {
+      const r = reg(c, V_REGS, "vector register");
+      return (r << 7) | (r << 15) | (r << 20);
+    }
+    case "v0": {
+      c.skipSpaces();
+      const at = c.pos;
+      if (c.ident() !== "v0") {
+        c.pos = at;
+        c.fail(`${name}: expected 'v0'${c.describeHere()}`);
+      }
+      return 0;
     }
     case "zimm5":
     case "vuimm5": {
@@ -459,13 +478,6 @@ function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out
       checkRange(c, v, 0, 0xfffff, at, name);
       return (v << 12) >>> 0;
     }
-    case "btarget":
-    case "jtarget": {
-      c.skipSpaces();
-      const at = c.pos;
-      out.push({ kind: k === "btarget" ? "branch" : "jal", expr: operandExpr(c, host), col: c.base + at });
-      return 0;
-    }
     case "csr": {
       c.skipSpaces();
       const at = c.pos;
@@ -493,6 +505,8 @@ function operand(k: OperandKind, c: Cursor, host: OperandHost, name: string, out
       return vtype(c, host, name, 10) << 20;
     case "vm":
       return 0;
+    default:
+      throw new Error(`operand kind ${k} has no encoder`);
   }
 }
 
@@ -505,4 +519,26 @@ export function describeOperands(spec: InsnSpec): string {
     vm: "[v0.t]", v0: "v0", vsimm5: "simm5", vsimm5p1: "simm5", vsimm5p1nz: "simm5", vuimm5: "uimm5", vtype11: "vtype", vtype10: "vtype", vaddr: "(rs1)",
   };
   return spec.operands.map((o) => names[o]).join(", ");
+}
+
+/** Number of top-level comma-separated operands from the cursor to the end of the statement. */
+export function countOperands(c: Cursor): number {
+  const t = c.text;
+  let p = c.pos;
+  const end = c.end;
+  let n = 1;
+  let depth = 0;
+  let blank = true;
+  for (; p < end; p++) {
+    const ch = t.charCodeAt(p);
+    if (ch === 44 && depth === 0) n++;
+    else if (ch === 40) depth++;
+    else if (ch === 41) depth--;
+    else if (ch === 34) {
+      p++;
+      while (p < end && t.charCodeAt(p) !== 34) p += t.charCodeAt(p) === 92 ? 2 : 1;
+    }
+    if (ch !== 32 && ch !== 9) blank = false;
+  }
+  return blank ? 0 : n;
 }

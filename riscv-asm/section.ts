@@ -2,9 +2,10 @@
  * A section being assembled: a growable byte buffer, the fixups to patch at the end, and the
  * variable-size items (relaxable branches, alignment) that layout may resize.
  */
-import type { Expr } from "./expr.ts";
 import type { SourceLocation } from "./diagnostics.ts";
 import type { Sym } from "./symbols.ts";
+import { FixupTable } from "./fixups.ts";
+import { emptyArray } from "./empty-array.ts";
 
 export interface SectionFlags {
   alloc: boolean;
@@ -12,33 +13,12 @@ export interface SectionFlags {
   exec: boolean;
 }
 
-/** How a fixup's value is put into the section. */
-export type FixupKind =
-  | "data8" | "data16" | "data32" | "data64"
-  | "branch" | "jal" | "call"
-  | "hi20" | "lo12i" | "lo12s"
-  | "pcrel_hi20" | "pcrel_lo12i" | "pcrel_lo12s";
-
-export interface Fixup {
-  offset: number;
-  kind: FixupKind;
-  readonly expr: Expr;
-  /** The symbol when the expression is exactly one symbol (saves a name lookup at the end). */
-  readonly target: Sym | null;
-  readonly loc: SourceLocation;
-  /** Column offset of the operand in the source line. */
-  readonly col: number;
-  /** Mnemonic, for range error messages. */
-  readonly what: string;
-  /** Number of variable-size items before this fixup in its section (for layout). */
-  readonly itemIndex: number;
-}
-
 /** A branch that layout may turn into "inverted branch + jal" when its target is out of reach. */
 export interface RelaxItem {
   readonly kind: "branch";
   pos: number;
-  readonly fixup: Fixup;
+  /** Index of its fixup in the section's fixups. */
+  readonly fixup: number;
   /** 4 (as written) or 8 (expanded). */
   size: number;
 }
@@ -62,14 +42,14 @@ export class Section {
   data: Uint8Array = new Uint8Array(256);
   size = 0;
   align = 1;
-  readonly fixups: Fixup[] = [];
-  readonly items: VarItem[] = [];
+  readonly fixups = new FixupTable();
+  readonly items: VarItem[] = emptyArray();
   /** Mapping symbols for objdump: offset -> "$x" (code) or "$d" (data). */
-  readonly mapping: { offset: number; kind: "$x" | "$d"; itemIndex: number }[] = [];
+  readonly mapping: { offset: number; kind: "$x" | "$d"; itemIndex: number }[] = emptyArray();
   /** Listing records: offset and source of each statement that produced bytes. */
-  readonly listing: { offset: number; size: number; loc: SourceLocation; itemIndex: number }[] = [];
+  readonly listing: { offset: number; size: number; loc: SourceLocation; itemIndex: number }[] = emptyArray();
   /** Labels defined in this section (moved by layout when items change size). */
-  readonly labels: Sym[] = [];
+  readonly labels: Sym[] = emptyArray();
 
   constructor(
     readonly name: string,

@@ -6,7 +6,7 @@
 import type { SourceLocation } from "./diagnostics.ts";
 
 /** Characters the splitter must look at: " ' # / ; */
-const SPECIAL = new Uint8Array(128);
+export const SPECIAL = new Uint8Array(128);
 for (const ch of "\"'#/;") SPECIAL[ch.charCodeAt(0)] = 1;
 
 /**
@@ -43,7 +43,8 @@ class StatementRecord implements Statement {
 
 /** Splits source text into statements, calling `each` for every one (in order). */
 export class StatementSplitter {
-  private inBlockComment = false;
+  /** Inside a block comment that began on an earlier line. */
+  inBlockComment = false;
   private readonly record = new StatementRecord();
   file: string;
   line = 0;

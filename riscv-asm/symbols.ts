@@ -26,6 +26,8 @@ export class Sym implements SymbolLike {
   usedInReloc = false;
   /** Internal label made by the assembler (pseudo-instruction pcrel pairs). */
   internal = false;
+  /** Index in Program.symbols once the program is built (relocations refer to symbols by it). */
+  programIndex = -1;
   /** Name written to the ELF symbol table when it differs from the lookup name. */
   elfName: string;
   constructor(readonly name: string) {
