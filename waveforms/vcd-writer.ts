@@ -47,9 +47,49 @@ export interface ScanPlan {
   readonly values: number;
   /** Chunks are built backwards ending here. */
   readonly scratchEnd: number;
-  /** The store's slots first..last, and their copy in the memory. */
-  readonly source: Uint32Array;
-  readonly copy: Uint32Array;
+  /** Runs of the store's traced slots, and their copies in the memory. */
+  readonly sources: readonly Uint32Array[];
+  readonly copies: readonly Uint32Array[];
+}
+
+/** Slots closer than this are copied as one run, gap included (one copy call instead of two). */
+const RUN_GAP = 32;
+
+/**
+ * The traced slots as runs of nearby store slots, so each step copies only (about) the traced
+ * values, whatever the store's size: a trace of one scope of a large design must not copy the
+ * whole design's values every cycle.
+ */
+function slotRuns(slots: Int32Array): {
+  starts: number[];
+  lengths: number[];
+  /** Where each run starts in the copy. */
+  offsets: number[];
+  copied: number;
+  copyIndex: (slot: number) => number;
+} {
+  const sorted = Int32Array.from(slots).sort();
+  const starts: number[] = [], lengths: number[] = [], offsets: number[] = [];
+  let copied = 0;
+  for (let i = 0; i < sorted.length; ) {
+    const start = sorted[i]!;
+    let end = start; // last slot of the run
+    while (i < sorted.length && sorted[i]! - end <= RUN_GAP) end = sorted[i++]!;
+    starts.push(start);
+    lengths.push(end - start + 1);
+    offsets.push(copied);
+    copied += end - start + 1;
+  }
+  const copyIndex = (slot: number): number => {
+    let lo = 0, hi = starts.length - 1; // the last run starting at or before `slot`
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= slot) lo = mid;
+      else hi = mid - 1;
+    }
+    return offsets[lo]! + slot - starts[lo]!;
+  };
+  return { starts, lengths, offsets, copied, copyIndex };
 }
 
 const WASM_PAGE = 65536;
@@ -316,21 +356,19 @@ export class VcdWriter {
     if (this.plan !== undefined) throw new Error("VcdWriter.scanPlan(): a writer has one scan plan");
     if (slots.length !== vars.length) throw new Error(`VcdWriter.scanPlan: ${slots.length} slots but ${vars.length} variables`);
     const n = slots.length;
-    let first = n > 0 ? slots[0]! : 0, last = first;
     for (let k = 0; k < n; k++) {
       const index = vars[k]!;
       if (!(index >= 0 && index < this.live)) this.badIndex(index);
       if (this.widths[index]! > 32) this.wrongWidth(index, "scanPlan");
       const slot = slots[k]!;
       if (!(slot >= 0 && slot < store.length)) throw new Error(`VcdWriter.scanPlan: slot ${slot} outside the store (length ${store.length})`);
-      first = Math.min(first, slot);
-      last = Math.max(last, slot);
     }
-    // Memory after the output buffer: records, the copy of the store's slots first..last,
+    const runs = slotRuns(slots);
+    // Memory after the output buffer: records, the copy of the traced slots (run after run),
     // then the scratch area where chunks are built (with the slack the scan scribbles on).
     const records = align8(DIGITS_BYTES + this.outputBytes);
     const values = records + n * RECORD_BYTES;
-    const scratchEnd = align8(values + 4 * (last - first + 1) + SCAN_SLACK + this.narrowChunk);
+    const scratchEnd = align8(values + 4 * runs.copied + SCAN_SLACK + this.narrowChunk);
     const memory = this.memory!;
     const need = Math.ceil(scratchEnd / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
     if (need > 0) memory.grow(need);
@@ -340,7 +378,7 @@ export class VcdWriter {
     for (let k = 0; k < n; k++) {
       const index = vars[k]!;
       const at = (records + k * RECORD_BYTES) >> 2;
-      ints[at + RECORD_SLOT / 4] = slots[k]! - first;
+      ints[at + RECORD_SLOT / 4] = runs.copyIndex(slots[k]!);
       ints[at + RECORD_LAST / 4] = store[slots[k]!]! | 0;
       ints[at + RECORD_MASK / 4] = this.masks[index]! | 0;
       ints[at + RECORD_FLAGS / 4] = this.suffixLen[index]! | (this.widths[index] === 1 ? SCALAR_FLAG : 0);
@@ -352,8 +390,8 @@ export class VcdWriter {
       records,
       values,
       scratchEnd,
-      source: store.subarray(first, last + 1),
-      copy: new Uint32Array(memory.buffer, values, last - first + 1),
+      sources: runs.starts.map((start, i) => store.subarray(start, start + runs.lengths[i]!)),
+      copies: runs.starts.map((_, i) => new Uint32Array(memory.buffer, values + 4 * runs.offsets[i]!, runs.lengths[i]!)),
     };
     return this.plan;
   }
@@ -362,12 +400,13 @@ export class VcdWriter {
    * The tracer's per-cycle scan in one call: writes a change, at the current time, for every
    * variable of the plan whose value in the store differs from the last one written. The
    * changes come out in reverse plan order (VCD leaves the order within a time step free).
-   * The store's slots are copied into WebAssembly memory and encoded there, straight into
-   * the output buffer (vcd-scan-wasm.ts).
+   * The traced slots are copied into WebAssembly memory (run by run) and encoded there,
+   * straight into the output buffer (vcd-scan-wasm.ts).
    */
   changedBits(plan: ScanPlan): void {
     if (plan !== this.plan || this.live === 0) throw new Error("VcdWriter.changedBits: not this writer's scan plan, or not writing");
-    plan.copy.set(plan.source);
+    const { sources, copies } = plan;
+    for (let i = 0; i < sources.length; i++) copies[i]!.set(sources[i]!);
     // Room after pos for a time line and a chunk of every narrow variable, so the scan can
     // copy its chunk straight into place.
     if (this.pos + TIME_LINE_MAX + this.narrowChunk > this.threshold && this.pos > 0) this.flush();

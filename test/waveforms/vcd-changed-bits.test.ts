@@ -84,6 +84,27 @@ describe("waveforms: VcdWriter.changedBits", () => {
     });
   }
 
+  it("copies only the traced slots of a large store", async () => {
+    const sink = new MemorySink();
+    const w = new VcdWriter(sink);
+    const vars = Int32Array.from([0, 1, 2, 3], (i) => w.addVariable({ scope: ["top"], name: `s${i}`, width: 16 }));
+    const store = new Uint32Array(1 << 22);
+    const slots = Int32Array.of(4_000_000, 6, 3_000_000, 5);
+    w.begin(0);
+    for (const v of vars) w.changeBits(v, 0);
+    const plan = w.scanPlan(store, slots, vars);
+    w.endInitial();
+    expect(plan.copies.reduce((n, c) => n + c.length, 0)).to.equal(4); // runs 5..6, 3e6, 4e6
+    for (let t = 1; t <= 3; t++) {
+      w.time(t * 1250);
+      slots.forEach((slot, k) => (store[slot] = t * 100 + k));
+      w.changedBits(plan);
+    }
+    w.close();
+    const file = await parseVcd(sink.bytes());
+    for (let k = 0; k < 4; k++) expect(file.byName.get(`top.s${k}`)!.values).to.deep.equal([0n, 100n + BigInt(k), 200n + BigInt(k), 300n + BigInt(k)]);
+  });
+
   it("rejects bad plans and wide variables by name", () => {
     const w = new VcdWriter(new MemorySink());
     const bit = w.addVariable({ scope: ["top"], name: "bit", width: 1 });
