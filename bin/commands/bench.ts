@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { UsageError } from "../command.ts";
 
-export const summary = "run benchmarks from bench/ (kernel, asm, core, noc, memory, verif), printing JSON lines";
+export const summary = "run benchmarks from bench/ (kernel, asm, core, noc, memory, verif, vcd), printing JSON lines";
 
 /** What every bench/<name>.ts exports. */
 interface Benchmark {
