@@ -1,5 +1,6 @@
 /**
- * The VCD writer's bulk change scan as a tiny WebAssembly function (VcdWriter.changedBits).
+ * The VCD writer's bulk change scan as a tiny WebAssembly function (VcdWriter.changedBits,
+ * and the scan thread of vcd-scan-thread.ts).
  *
  * Why WebAssembly: the scan runs once per simulated cycle over every traced narrow net, and a
  * changed 32-bit net costs a handful of 8-byte stores. Written in JavaScript, V8 re-checks
@@ -160,13 +161,18 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
-/** The module's bytes: imports env.memory, exports scan. */
-export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes: imports env.memory, exports scan. With `sharedPages`, the memory it
+ * imports is a shared one of that many pages at most (a scan thread's, vcd-scan-thread.ts).
+ */
+export function scanModuleBytes(sharedPages?: number): Uint8Array<ArrayBuffer> {
   const body = [...uleb(1), ...uleb(4), I32, ...scanBody()]; // one group of 4 i32 locals
+  // memory limits: flags 0 = minimum only; 3 = minimum and maximum, shared
+  const limits = sharedPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedPages)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 1, I32]),
-    ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01]),
+    ...section(2, [1, ...name("env"), ...name("memory"), 0x02, ...limits]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...name("scan"), 0x00, 0]),
     ...section(10, [1, ...uleb(body.length), ...body]),

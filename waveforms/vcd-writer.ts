@@ -52,15 +52,32 @@ export interface ScanPlan {
   readonly copies: readonly Uint32Array[];
 }
 
+/** A scan plan handed from a writer to a scan thread (VcdWriter.detach). */
+export interface DetachedScan {
+  /** The digit table (the scan expects it at address 0). */
+  readonly digits: Uint8Array;
+  /** The records, RECORD_BYTES each; their slot fields index the copy of the values. */
+  readonly records: Uint8Array;
+  /** Runs of the store's traced slots, and the word offset of each in the copy. */
+  readonly sources: readonly Uint32Array[];
+  readonly offsets: readonly number[];
+  /** Words of the copy. */
+  readonly valueWords: number;
+  /** Bytes of one chunk when every variable changes (and the scan's scratch space). */
+  readonly chunkBytes: number;
+  /** The current time (already written). */
+  readonly now: number;
+}
+
 /** Slots closer than this are copied as one run, gap included (one copy call instead of two). */
 const RUN_GAP = 32;
 
 /**
  * The traced slots as runs of nearby store slots, so each step copies only (about) the traced
  * values, whatever the store's size: a trace of one scope of a large design must not copy the
- * whole design's values every cycle.
+ * whole design's values every cycle. `storeParity`: the store's word offset in its buffer, mod 2.
  */
-function slotRuns(slots: Int32Array): {
+function slotRuns(slots: Int32Array, storeParity: number): {
   starts: number[];
   lengths: number[];
   /** Where each run starts in the copy. */
@@ -75,6 +92,9 @@ function slotRuns(slots: Int32Array): {
     const start = sorted[i]!;
     let end = start; // last slot of the run
     while (i < sorted.length && sorted[i]! - end <= RUN_GAP) end = sorted[i++]!;
+    // a run starts in the copy at the parity of its store slot: a copy into shared memory
+    // (a scan thread's) is fast only when source and destination agree in alignment mod 8
+    if ((copied & 1) !== ((start + storeParity) & 1)) copied++;
     starts.push(start);
     lengths.push(end - start + 1);
     offsets.push(copied);
@@ -93,6 +113,14 @@ function slotRuns(slots: Int32Array): {
 }
 
 const WASM_PAGE = 65536;
+/**
+ * With a buffer size that is a multiple of it, every flush but the last hands the sink a whole
+ * number of these blocks, from the start of the buffer (the rest moves to the front). The
+ * threaded file sink then appends at 8-aligned offsets (V8 copies into shared memory 7x
+ * slower when source and destination differ in alignment mod 8) and writes whole slots with
+ * O_DIRECT (threaded-sink.ts).
+ */
+const BLOCK_BYTES = 4096;
 
 function align8(n: number): number {
   return (n + 7) & ~7;
@@ -163,6 +191,8 @@ export class VcdWriter {
   private readonly comment: string | undefined;
   private readonly version: string | undefined;
   private readonly threshold: number;
+  /** Flushes hand over whole blocks of this many bytes (see BLOCK_BYTES). */
+  private readonly block: number;
 
   private readonly vars: VcdVariable[] = [];
   /** Extra declarations sharing another variable's identifier code (connected signals). */
@@ -210,6 +240,7 @@ export class VcdWriter {
       throw new Error(`VcdWriter bufferBytes must be a positive integer, got ${bufferBytes}`);
     }
     this.threshold = bufferBytes;
+    this.block = bufferBytes % BLOCK_BYTES === 0 ? BLOCK_BYTES : 1;
     this.sink = typeof out === "string" ? new FileSink(out) : out;
     openWriters.add(this);
   }
@@ -285,7 +316,7 @@ export class VcdWriter {
         [...ids, ...this.aliases.map((a) => ids[a.of]!)],
       ),
     );
-    this.sink.write(header, header.length);
+    this.writeBytes(header);
 
     this.now = initialTime;
     this.writeTime();
@@ -363,7 +394,7 @@ export class VcdWriter {
       const slot = slots[k]!;
       if (!(slot >= 0 && slot < store.length)) throw new Error(`VcdWriter.scanPlan: slot ${slot} outside the store (length ${store.length})`);
     }
-    const runs = slotRuns(slots);
+    const runs = slotRuns(slots, (store.byteOffset >> 2) & 1);
     // Memory after the output buffer: records, the copy of the traced slots (run after run),
     // then the scratch area where chunks are built (with the slack the scan scribbles on).
     const records = align8(DIGITS_BYTES + this.outputBytes);
@@ -424,6 +455,35 @@ export class VcdWriter {
     if (this.pos > this.threshold) this.flush();
   }
 
+  /**
+   * Ends this writer's part of the stream so that a scan thread (vcd-scan-thread.ts) goes on
+   * with it: writes out and closes the sink, closes the writer, and hands over the plan (its
+   * records hold the last values written).
+   */
+  detach(plan: ScanPlan): DetachedScan {
+    if (plan !== this.plan || this.state !== State.Running) throw new Error("VcdWriter.detach: not this writer's scan plan, or not writing");
+    // a pending time line with no change after it is dropped, as close() drops it
+    const memory = new Uint8Array(this.memory!.buffer);
+    const offsets = plan.copies.map((c) => (c.byteOffset - plan.values) >> 2);
+    const detached: DetachedScan = {
+      digits: memory.slice(0, DIGITS_BYTES),
+      records: memory.slice(plan.records, plan.recordsEnd + RECORD_BYTES),
+      sources: plan.sources,
+      offsets,
+      valueWords: plan.copies.reduce((n, c, i) => Math.max(n, offsets[i]! + c.length), 0),
+      chunkBytes: this.narrowChunk,
+      now: this.now,
+    };
+    this.close();
+    return detached;
+  }
+
+  /** The identifier code of variable `index` in the header. */
+  idCode(index: number): string {
+    if (!(index >= 0 && index < this.vars.length)) throw new Error(`VcdWriter: no variable with index ${index}`);
+    return vcdIdCode(index);
+  }
+
   /** Views of the memory, again after it grew (growing detaches the old ones). */
   private refreshViews(): void {
     const buffer = this.memory!.buffer;
@@ -469,7 +529,7 @@ export class VcdWriter {
     if (this.state === State.Initial) this.writeAscii("$end\n");
     this.state = State.Closed;
     this.live = 0;
-    this.flush();
+    this.flush(true);
     this.sink.close();
     openWriters.delete(this);
   }
@@ -497,9 +557,22 @@ export class VcdWriter {
     if (this.pos > this.threshold) this.flush();
   }
 
-  private flush(): void {
-    if (this.pos > 0) this.sink.write(this.buf, this.pos);
-    this.pos = 0;
+  private writeBytes(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; ) {
+      const n = Math.min(bytes.length - at, this.threshold + 1 - this.pos);
+      this.buf.set(bytes.subarray(at, at + n), this.pos);
+      this.pos += n;
+      at += n;
+      if (this.pos > this.threshold) this.flush();
+    }
+  }
+
+  /** Hands the sink the buffer's whole blocks (everything when `all`). */
+  private flush(all = false): void {
+    const n = all ? this.pos : this.pos - (this.pos % this.block);
+    if (n > 0) this.sink.write(this.buf, n);
+    this.buf.copyWithin(0, n, this.pos);
+    this.pos -= n;
   }
 
   private badIndex(index: number): never {

@@ -5,6 +5,8 @@
  * 1250 ps); a `clk` variable at the top scope rises at each edge and falls half a period later.
  */
 import { ThreadedFileSink } from "../../waveforms/threaded-sink.ts";
+import { VcdScanThread } from "../../waveforms/vcd-scan-thread.ts";
+import { FileSink } from "../../waveforms/vcd-sink.ts";
 import { VcdWriter, type ScanPlan, type VcdVariable } from "../../waveforms/vcd-writer.ts";
 import type { Elaborated } from "./elaborate.ts";
 import { SimulationError } from "./errors.ts";
@@ -27,6 +29,11 @@ export interface TraceOptions {
   views?: readonly ViewGroup[];
   /** Cycles GTKWave shows when it opens the save file (default 64). */
   viewCycles?: number;
+  /**
+   * Encode on a worker thread (waveforms/vcd-scan-thread.ts); default true. Designs with
+   * traced nets wider than 32 bits always encode on the simulation thread.
+   */
+  scanThread?: boolean;
 }
 
 /** Whether `signal` is selected by the scopes and depth. */
@@ -43,6 +50,10 @@ function selected(signal: Signal, scopes: readonly string[], depth: number): boo
 
 export class Tracer {
   private readonly writer: VcdWriter;
+  private readonly file: string;
+  /** Whether the changes after the initial values are encoded on a worker thread, and that thread once started. */
+  private readonly threaded: boolean;
+  private scanThread: VcdScanThread | undefined;
   private readonly clk: number;
   private readonly periodPs: number;
   private readonly from: number;
@@ -77,8 +88,6 @@ export class Tracer {
     if (!(this.from <= this.to)) throw new SimulationError(`trace: window ${this.from}:${this.to} is empty`);
     this.periodPs = options.periodPs ?? 1250;
 
-    this.writer = new VcdWriter(new ThreadedFileSink(file), { timescale: "1ps" });
-    this.clk = this.writer.addVariable({ scope: [design.root.path], name: "clk", width: 1, kind: "wire" });
     const picked = new Map<Net, Signal[]>();
     const tracedSignals: Signal[] = [];
     for (const s of design.signals) {
@@ -89,6 +98,11 @@ export class Tracer {
       if (list) list.push(s);
       else picked.set(net, [s]);
     }
+    this.file = file;
+    this.threaded = (options.scanThread ?? true) && ![...picked.keys()].some((net) => net.wide);
+    // threaded: the header and initial values are written here, the rest by the scan thread
+    this.writer = new VcdWriter(this.threaded ? new FileSink(file) : new ThreadedFileSink(file), { timescale: "1ps" });
+    this.clk = this.writer.addVariable({ scope: [design.root.path], name: "clk", width: 1, kind: "wire" });
     // One VCD variable per net; the other signals of the net are aliases sharing its code.
     const nSlots: number[] = [], nVars: number[] = [];
     const wSlots: number[] = [], wWords: number[] = [], wPrevAt: number[] = [], wVars: number[] = [];
@@ -139,6 +153,7 @@ export class Tracer {
     w.endInitial();
     w.time(cycle * this.periodPs + this.periodPs / 2);
     w.changeBits(this.clk, 0);
+    if (this.threaded) this.scanThread = new VcdScanThread(this.file, w.detach(this.scan), w.idCode(this.clk), this.periodPs);
   }
 
   /** Called by the simulator after each cycle settles. */
@@ -150,6 +165,10 @@ export class Tracer {
     }
     if (!this.started) {
       this.start(cycle);
+      return;
+    }
+    if (this.scanThread !== undefined) {
+      this.scanThread.sample(cycle);
       return;
     }
     const w = this.writer;
@@ -179,7 +198,8 @@ export class Tracer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.writer.close();
+    if (this.scanThread !== undefined) this.scanThread.close();
+    else this.writer.close();
   }
 }
 
