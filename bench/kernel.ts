@@ -3,6 +3,8 @@
  *   K1  1000 counters + LFSR enables + XOR of all counters
  *   K2  64-stage chain of 2-entry pipe FIFOs, sink stalling on a seeded pattern
  *   K3  K1 while dumping every signal to a VCD file
+ *   K3-encode-only / K3-disk-only  K3's bounds apart: dumping to /dev/null, and K3's bytes
+ *       written to disk with no simulation (as cycles/s at K3's bytes per cycle)
  *   K1-verilator  the same K1 design (bench/designs/counters.v) built with Verilator -O3,
  *                 measured in the same run when `--verilator` is given and verilator is installed.
  * Each measurement runs `--runs` times (default 3), Verilator's included: `cyclesPerSecond`
@@ -16,6 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Simulator } from "../hw/rtl/index.ts";
+import { ThreadedFileSink } from "../waveforms/threaded-sink.ts";
 import { CounterArray } from "./designs/counters.ts";
 import { FifoChain } from "./designs/fifo-chain.ts";
 
@@ -91,6 +94,37 @@ export function runK3(cycles: number, dir: string, runs = 1): KernelResult {
   return bestOf(results);
 }
 
+/**
+ * K3's two bounds, apart: K3 dumping to /dev/null (all the encoding, no disk), and the disk
+ * alone: K3's bytes written through the threaded sink from a buffer, as cycles/s at K3's
+ * bytes per cycle.
+ */
+export function runK3Bounds(cycles: number, dir: string, bytesPerCycle: number, runs = 1): KernelResult[] {
+  const encode: KernelResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const top = new CounterArray(null, "top");
+    const sim = new Simulator(top);
+    sim.reset();
+    sim.trace("/dev/null", { gtkw: false });
+    encode.push({ ...measure("K3-encode-only", sim, cycles, 1) });
+    sim.close();
+  }
+  const disk: KernelResult[] = [];
+  const chunk = new Uint8Array(1 << 20).fill(0x31);
+  const total = Math.round(bytesPerCycle * cycles);
+  for (let i = 0; i < runs; i++) {
+    const file = join(dir, "k3-disk.bin");
+    const sink = new ThreadedFileSink(file);
+    const t0 = performance.now();
+    for (let done = 0; done < total; done += chunk.length) sink.write(chunk, Math.min(chunk.length, total - done));
+    sink.close();
+    const seconds = (performance.now() - t0) / 1000;
+    rmSync(file, { force: true });
+    disk.push({ name: "K3-disk-only", cycles, seconds: +seconds.toFixed(4), cyclesPerSecond: Math.round(cycles / seconds), bytesPerSecond: Math.round(total / seconds) });
+  }
+  return [bestOf(encode), bestOf(disk)];
+}
+
 const designs = join(dirname(fileURLToPath(import.meta.url)), "designs");
 
 /** Builds the Verilog K1 with Verilator -O3 once (cached in out/<dir>) and returns the binary. */
@@ -152,6 +186,8 @@ export async function main(args: string[]): Promise<void> {
   const k1 = results[0]!;
   const k3 = results[2]!;
   console.log(JSON.stringify({ name: "K3/K1", ratio: +(k3.cyclesPerSecond / k1.cyclesPerSecond).toFixed(3) }));
+  const bounds = runK3Bounds(Math.floor(cycles / 2), dir, Number(k3["vcdBytes"]) / Number(k3["vcdCycles"]), runs);
+  for (const b of bounds) console.log(JSON.stringify({ ...b, ratioToK1: +(b.cyclesPerSecond / k1.cyclesPerSecond).toFixed(3) }));
   if (args.includes("--verilator")) {
     const v = runVerilatorK1(cycles, runs);
     const v3 = runVerilatorK3(Math.floor(cycles / 2), dir, runs);
