@@ -9,15 +9,20 @@
  *     if (this.en.value === 1) this.count.next = this.count.value + 1;
  *  => if (N[s0] === 1) NN[s1] = (N[s1] + 1) & -1;          (s0 = S0[i], s1 = S1[i])
  *
- * The rewrite is exactly what the Bits accessors do (same reads, same masking, and `.next`
- * only on registers). It is deliberately conservative: any construct it does not fully
+ * Vector accesses become store accesses through the instance's slot table:
+ *
+ *     this.v.get(k)          => __N[__v0[(k)]]
+ *     this.v.set(k, x);      => __N[__v0[(k)]] = (x) & mask;     (setNext: __NN, registers only)
+ *
+ * The rewrite is exactly what the Bits and BitsVec accessors do (same reads, same masking,
+ * and `.next` only on registers). It is deliberately conservative: any construct it does not fully
  * understand (a free variable it cannot see, a nested function, a `return` with a value,
  * an assignment used as an expression, ...) leaves the method to run unchanged, which is
  * always correct. `Simulator` option `compile: false` turns it off entirely.
  */
 import type { Module } from "./module.ts";
 import { tokenize, type Token } from "./js-tokens.ts";
-import { Bits, NARROW, NARROW_NEXT } from "./signal.ts";
+import { Bits, BitsVec, NARROW, NARROW_NEXT } from "./signal.ts";
 
 const KEYWORDS = new Set([
   "if", "else", "for", "while", "do", "break", "continue", "return", "let", "const", "new", "typeof", "instanceof", "in", "of",
@@ -38,6 +43,16 @@ interface Access {
   at: number;
 }
 
+/** A `this.<name>.<get|set|setNext>(` call on a BitsVec found in the body. */
+interface VecCall {
+  name: string;
+  method: "get" | "set" | "setNext";
+  /** Token index of `this`, of the top-level comma (set/setNext) and of the closing `)`. */
+  at: number;
+  comma: number;
+  close: number;
+}
+
 /** The body of a zero-argument method's source text, or undefined. */
 function methodBody(src: string, name: string): string | undefined {
   const head = new RegExp(`^\\s*${name}\\s*\\(\\s*\\)\\s*\\{`).exec(src);
@@ -54,6 +69,67 @@ function narrowSignals(mods: readonly Module[], name: string): Bits[] | undefine
     out.push(d.value);
   }
   return out;
+}
+
+/** Each instance's own data property `name` if it is a BitsVec in every instance. */
+function vecsOf(mods: readonly Module[], name: string): BitsVec[] | undefined {
+  const out: BitsVec[] = [];
+  for (const m of mods) {
+    const d = Object.getOwnPropertyDescriptor(m, name);
+    if (d === undefined || !("value" in d) || !(d.value instanceof BitsVec)) return undefined;
+    out.push(d.value);
+  }
+  return out;
+}
+
+/**
+ * The vector calls of the body, or undefined when one cannot be rewritten (a set used as a
+ * value, a missing argument, a mask that differs between signals, setNext on wires).
+ */
+function findVecCalls(tokens: readonly Token[], mods: readonly Module[]): { calls: VecCall[]; vecs: Map<string, BitsVec[]> } | undefined {
+  const calls: VecCall[] = [];
+  const vecs = new Map<string, BitsVec[]>();
+  for (let i = 0; i + 5 < tokens.length; i++) {
+    if (tokens[i]!.text !== "this" || tokens[i + 1]!.text !== "." || tokens[i + 2]!.kind !== "ident" || tokens[i + 3]!.text !== ".") continue;
+    const method = tokens[i + 4]!.text;
+    if ((method !== "get" && method !== "set" && method !== "setNext") || tokens[i + 5]!.text !== "(") continue;
+    const name = tokens[i + 2]!.text;
+    const found = vecs.has(name) ? vecs.get(name) : vecsOf(mods, name);
+    if (found === undefined) continue;
+    vecs.set(name, found);
+    let depth = 0;
+    let comma = -1;
+    let close = -1;
+    for (let j = i + 6; j < tokens.length && close < 0; j++) {
+      const x = tokens[j]!.text;
+      if (x === "(" || x === "[" || x === "{") depth++;
+      else if (x === ")" && depth === 0) close = j;
+      else if (x === ")" || x === "]" || x === "}") depth--;
+      else if (x === "," && depth === 0) {
+        if (comma >= 0) return undefined;
+        comma = j;
+      }
+    }
+    if (close < 0) return undefined;
+    if (method === "get") {
+      if (comma >= 0) return undefined;
+    } else {
+      const before = tokens[i - 1];
+      const after = tokens[close + 1];
+      if (comma < 0 || (before !== undefined && !STATEMENT_START.has(before.text))) return undefined;
+      if (after !== undefined && after.text !== ";" && after.text !== "}") return undefined;
+      if (uniformMask(found) === undefined) return undefined;
+      if (method === "setNext" && !found.every((v) => v.registers)) return undefined;
+    }
+    calls.push({ name, method, at: i, comma, close });
+  }
+  return { calls, vecs };
+}
+
+/** The mask every signal of every instance's vector shares, or undefined. */
+function uniformMask(vecs: readonly BitsVec[]): number | undefined {
+  const m = vecs[0]!.masks[0];
+  return vecs.every((v) => v.masks.every((x) => x === m)) ? m : undefined;
 }
 
 /** Local names the body declares with let/const (simple declarators only). */
@@ -103,7 +179,29 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
     if (!signals.has(field)) signals.set(field, narrowSignals(mods, field));
     if (signals.get(field) !== undefined) accesses.push({ name: field, prop, at: i });
   }
-  if (accesses.length === 0) return undefined;
+  const vecCalls = findVecCalls(tokens, mods);
+  if (vecCalls === undefined) return undefined;
+  if (accesses.length === 0 && vecCalls.calls.length === 0) return undefined;
+  // token index -> replacement text, for the vector calls' tokens
+  const replace = new Map<number, { text: string; skip: number }>();
+  const vecTables: Int32Array[][] = [];
+  const vecIndex = new Map<string, number>();
+  for (const c of vecCalls.calls) {
+    let k = vecIndex.get(c.name);
+    if (k === undefined) {
+      k = vecTables.length;
+      vecIndex.set(c.name, k);
+      vecTables.push(vecCalls.vecs.get(c.name)!.map((v) => v.slots));
+    }
+    const store = c.method === "setNext" ? "__NN" : "__N";
+    replace.set(c.at, { text: `${store}[__v${k}[(`, skip: 5 });
+    if (c.method === "get") replace.set(c.close, { text: ")]]", skip: 0 });
+    else {
+      const mask = uniformMask(vecCalls.vecs.get(c.name)!)!;
+      replace.set(c.comma, { text: ")]] = (", skip: 0 });
+      replace.set(c.close, { text: mask === -1 ? ")" : `) & ${mask}`, skip: 0 });
+    }
+  }
 
   const slotTables = new Map<string, number>();
   const tables: Int32Array[] = [];
@@ -137,6 +235,13 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
     if (closeAt.has(i)) {
       out.push(body.slice(pos, t.start), closeAt.get(i)!);
       pos = t.start;
+    }
+    const r = replace.get(i);
+    if (r !== undefined) {
+      out.push(body.slice(pos, t.start), r.text);
+      pos = tokens[i + r.skip]!.end;
+      i += r.skip;
+      continue;
     }
     if (access !== undefined && access.at === i) {
       ai++;
@@ -207,24 +312,27 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
       return affine ? `const __s${k} = ${t[0]} + __i * ${step};` : `const __s${k} = __S${k}[__i];`;
     })
     .join(" ");
+  const vecLoads = vecTables.map((_, k) => `const __v${k} = __VS${k}[__i];`).join(" ");
   const header = [
     ...tables.map((_, k) => `const __S${k} = __tables[${k}];`),
+    ...vecTables.map((_, k) => `const __VS${k} = __vecs[${k}];`),
     ...masks.map((_, k) => `const __K${k} = __masks[${k}];`),
   ].join("\n");
   const loop =
     `return function (__mods) {\n` +
     `  for (let __i = 0; __i < ${mods.length}; __i++) {\n` +
-    `    ${usesThis ? "const __m = __mods[__i]; " : ""}${slotLoads}\n` +
+    `    ${usesThis ? "const __m = __mods[__i]; " : ""}${slotLoads} ${vecLoads}\n` +
     `    __body: {${out.join("")}}\n` +
     `  }\n};\n//# sourceURL=tsrtl-compiled:${mods[0]!.constructor.name}.${name}`;
   // The stores become `const` bindings of the factory: V8 folds an immutable binding of a
   // known closure into the code (base and length as constants), where a parameter would be
   // reloaded and map-checked on every access.
   const stores = "const __N = __stores[0];\nconst __NN = __stores[1];";
-  const factory = new Function("__stores", "__tables", "__masks", `"use strict";\n${stores}\n${header}\n${loop}`) as (
+  const factory = new Function("__stores", "__tables", "__masks", "__vecs", `"use strict";\n${stores}\n${header}\n${loop}`) as (
     stores: readonly [Uint32Array, Uint32Array],
     tables: Int32Array[],
     masks: Int32Array[],
+    vecs: Int32Array[][],
   ) => Runner;
-  return factory([NARROW, NARROW_NEXT], tables, masks);
+  return factory([NARROW, NARROW_NEXT], tables, masks, vecTables);
 }

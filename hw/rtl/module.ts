@@ -33,8 +33,8 @@ export interface Connection {
 export interface CombDeps {
   /** Every wire, port or memory output the block reads (registers may be left out: they are state); a vec stands for its signals. */
   reads: readonly (Signal | BitsVec)[];
-  /** Every wire or output the block drives. */
-  writes: readonly Signal[];
+  /** Every wire or output the block drives; a vec stands for its signals. */
+  writes: readonly (Signal | BitsVec)[];
   /** Name in error messages; default `comb<N>`. */
   name?: string;
 }
@@ -147,7 +147,7 @@ export abstract class Module {
     return array;
   }
 
-  /** A vector of narrow signals to read by index (`v.get(i)`); bound at elaboration. */
+  /** A vector of narrow signals accessed by index (`v.get(i)`, `v.set(i, x)`); bound at elaboration. */
   protected vec(signals: readonly Bits[]): BitsVec {
     const v = new BitsVec(signals);
     this.vecs.push(v);
@@ -169,7 +169,12 @@ export abstract class Module {
       if (r instanceof BitsVec) reads.push(...r.signals);
       else reads.push(r);
     }
-    this.combBlocks.push({ owner: this, name, reads, writes: deps.writes, fn });
+    const writes: Signal[] = [];
+    for (const w of deps.writes) {
+      if (w instanceof BitsVec) writes.push(...w.signals);
+      else writes.push(w);
+    }
+    this.combBlocks.push({ owner: this, name, reads, writes, fn });
   }
 
   /** Declares clocked logic: assign registers' `next`; reads see values from before the edge. */

@@ -334,13 +334,20 @@ export class RegArray {
 }
 
 /**
- * A vector of narrow signals read by index, like Verilog's `wire [31:0] v [0:N-1]` or a
- * Chisel `Vec`: `get(i)` reads through a slot table instead of through N signal objects,
- * which is what a block that loops over many signals wants. Declared with `this.vec(...)`,
- * which binds it at elaboration.
+ * A vector of narrow signals accessed by index, like Verilog's `wire [31:0] v [0:N-1]` or a
+ * Chisel `Vec`: `get(i)` reads and `set(i, v)` drives signal i through a slot table instead of
+ * through N signal objects, which is what a block that loops over many signals wants
+ * (`setNext(i, v)` assigns a register's next value). Declared with `this.vec(...)`, which
+ * binds it at elaboration. In compiled blocks (compile-batch.ts) the three become direct
+ * accesses to the value stores.
  */
 export class BitsVec {
-  private readonly slots: Int32Array;
+  /** Each signal's slot in the value store (for the batch compiler). */
+  readonly slots: Int32Array;
+  /** Each signal's mask, as the int32 that `v & mask` wants. */
+  readonly masks: Int32Array;
+  /** Whether every signal is a register (setNext). */
+  readonly registers: boolean;
   /**
    * A plain number, not `slots.length`: V8 reads a typed array's length as a 64-bit size and
    * re-checks and converts it on every loop test, which tripled the cost of `i < v.length` loops.
@@ -350,11 +357,26 @@ export class BitsVec {
   private rangeBase = -1;
   constructor(readonly signals: readonly Bits[]) {
     this.slots = new Int32Array(signals.length);
+    this.masks = Int32Array.from(signals, (s) => s.mask | 0);
+    this.registers = signals.every((s) => s.isRegister);
     this.length = signals.length;
   }
   /** Current value of signal i. */
   get(i: number): number {
     return NARROW[this.slots[i]!]!;
+  }
+  /** Drives signal i (a wire or output) from combinational logic; masked to its width. */
+  set(i: number, v: number): void {
+    NARROW[this.slots[i]!] = v & this.masks[i]!;
+  }
+  /** Assigns register i's next value, masked to its width. Clocked logic only. */
+  setNext(i: number, v: number): void {
+    if (!this.registers) this.notRegisters();
+    NARROW_NEXT[this.slots[i]!] = v & this.masks[i]!;
+  }
+  private notRegisters(): never {
+    const other = this.signals.find((s) => !s.isRegister)!;
+    throw new DesignError(`${other.path}: setNext on a vector whose signals are not all registers (this is a ${other.kind})`);
   }
   /**
    * XOR of the current values of all the signals (Verilog's `^{...}` over the vector, Chisel's
