@@ -24,7 +24,7 @@ import type { DetachedScan } from "./vcd-writer.ts";
 
 const WASM_PAGE = 65536;
 /** Snapshots in the ring (a power of two). */
-const RING = 64;
+const RING = 128;
 /** A buffer is written out once it holds this much; up to OUT_BUFFERS - 1 writes are in flight. */
 const FLUSH_BYTES = 2 << 20;
 const OUT_BUFFERS = 4;
@@ -38,7 +38,7 @@ const CLOCK_LINE_MAX = 8;
  * costs a system call and a context switch on each side, several microseconds, more than a
  * cycle's work.
  */
-const BATCH = 16;
+const BATCH = 32;
 
 /** Control words. */
 const HEAD = 0; // snapshots published by the simulation thread
@@ -102,17 +102,36 @@ let plain = -1;
 let direct = -1;
 const keepAlive = setInterval(() => {}, 1 << 30); // the loop awaits Atomics.waitAsync
 
+// The time's decimal digits, least significant first, kept from line to line: consecutive
+// time lines differ by half a period, so most take a few digit additions instead of a
+// division per digit (which cost as much as the scan on a small design).
+const digits = new Uint8Array(24);
+let digitCount = 1;
+let lastTime = -1; // none yet
+
+function setDigits(t) {
+  const step = t - lastTime;
+  if (lastTime >= 0 && step >= 0 && step < 1e9) {
+    // add step, digit by digit, to the digits of lastTime
+    let carry = step;
+    for (let i = 0; carry !== 0; i++) {
+      const d = (i < digitCount ? digits[i] : 0) + (carry % 10);
+      carry = Math.floor(carry / 10) + (d >= 10 ? 1 : 0);
+      digits[i] = d >= 10 ? d - 10 : d;
+      if (i >= digitCount) digitCount = i + 1;
+    }
+  } else {
+    digitCount = 0;
+    for (let x = t; digitCount === 0 || x > 0; x = Math.floor(x / 10)) digits[digitCount++] = x % 10;
+  }
+  lastTime = t;
+}
+
 function writeTime(t) {
+  setDigits(t);
   let p = outBase[cur] + pos;
   bytes[p++] = 35;
-  let len = 1;
-  for (let x = t; x >= 10; x = Math.floor(x / 10)) len++;
-  for (let k = p + len - 1; k >= p; k--) {
-    const q = Math.floor(t / 10);
-    bytes[k] = 48 + (t - q * 10);
-    t = q;
-  }
-  p += len;
+  for (let i = digitCount - 1; i >= 0; i--) bytes[p++] = 48 + digits[i];
   bytes[p++] = 10;
   pos = p - outBase[cur];
 }
