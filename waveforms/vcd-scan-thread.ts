@@ -186,7 +186,11 @@ async function flush(last) {
   }
   const carry = pos - len;
   if (carry > 0) bytes.copyWithin(outBase[other], base + len, base + pos);
-  if (len > 0) pending[cur] = writeOut(base, len, filePos);
+  if (len > 0) {
+    pending[cur] = writeOut(base, len, filePos);
+    // handled here so a failure cannot kill the worker before run() awaits it and reports it
+    pending[cur].catch(() => {});
+  }
   filePos += len;
   cur = other;
   pos = carry;
