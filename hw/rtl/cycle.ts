@@ -58,6 +58,13 @@ export function buildSettle(comb: readonly Batch[], maxUnrolled = MAX_UNROLLED):
   return (new Function(...names, body) as (...a: unknown[]) => () => void)(...args);
 }
 
+/**
+ * Up to this many registers are copied at the edge by straight-line code: the TypedArray.set
+ * builtin's call and checks cost more than a short copy (perf: ~9% of a PE core's cycle, 68
+ * register words).
+ */
+const SMALL_COPY = 128;
+
 export function buildCycle(p: CycleParts): () => void {
   const calls = p.seq.length + p.memories.length + p.comb.length;
   if (calls > p.maxUnrolled || hasBigBatch(p.seq) || hasBigBatch(p.comb)) {
@@ -82,6 +89,7 @@ export function buildCycle(p: CycleParts): () => void {
   p.memories.forEach((m, i) => bind(`mem${i}`, m));
   bind("applyArrayWrites", p.applyArrayWrites);
   bind("N", p.narrow);
+  bind("NN", new Uint32Array(p.narrowNextView.buffer));
   bind("loadResetValues", p.loadResetValues);
   bind("nextView", p.narrowNextView);
   bind("W", p.wide);
@@ -93,7 +101,9 @@ export function buildCycle(p: CycleParts): () => void {
     ...p.memories.map((m, i) => (m.idleUnlessSlot !== undefined ? `if (N[${m.idleUnlessSlot}] === 1) mem${i}.edge();` : `mem${i}.edge();`)),
     "applyArrayWrites();",
     `if (N[${p.resetSlot}] === 1) loadResetValues();`,
-    `N.set(nextView, ${p.narrowBase});`,
+    p.narrowNextView.length <= SMALL_COPY
+      ? Array.from({ length: p.narrowNextView.length }, (_, k) => `N[${p.narrowBase + k}] = NN[${p.narrowBase + k}];`).join(" ")
+      : `N.set(nextView, ${p.narrowBase});`,
     p.wideNextView.length > 0 ? `W.set(wideNextView, ${p.wideBase});` : "",
     ...callsOf("c", p.comb),
   ];
