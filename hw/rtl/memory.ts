@@ -12,7 +12,7 @@
 import { DesignError } from "./errors.ts";
 import type { Module } from "./module.ts";
 import { PagedStorage } from "./paged-storage.ts";
-import { Bits, WideBits, type Signal } from "./signal.ts";
+import { Bits, NARROW, NARROW_NEXT, WideBits, type Signal } from "./signal.ts";
 
 export interface MemoryOptions {
   /** Number of words. */
@@ -71,6 +71,14 @@ export class Memory<D extends Signal = Signal> {
   private readonly pendingWrite: Uint8Array;
   /** One port, narrow words, latency 1: takes the fast path in edge(). */
   private readonly simpleSram: boolean;
+  /** The fast path's port slots (enSlot -1 until the first edge). */
+  private enSlot = -1;
+  private addrSlot = 0;
+  private wenSlot = 0;
+  private wdataSlot = 0;
+  private wmaskSlot = 0;
+  private rdataSlot = 0;
+  private rdataMask = 0;
 
   constructor(
     readonly owner: Module,
@@ -191,15 +199,33 @@ export class Memory<D extends Signal = Signal> {
    * The common SRAM macro: one port, one word of <= 32 bits, read latency 1. A port does one
    * thing per edge, so read-first needs no ordering here.
    */
+  /**
+   * The single-port, narrow, latency-1 edge, on the port signals' slots: what the general
+   * path does through five signal objects (a bank of the PE's local store takes this path).
+   */
   private edgeSimple(): void {
-    const p = this.ports[0]!;
-    if (p.en.value !== 1) return;
-    const index = p.addr.value;
-    if (p.wen.value === 0) {
-      (p.rdata as Bits).next = index < this.depth ? this.storage.readWord(index, 0) : 0;
+    if (this.enSlot < 0) this.takeSlots();
+    const n = NARROW;
+    if (n[this.enSlot] !== 1) return;
+    const index = n[this.addrSlot]!;
+    if (n[this.wenSlot] === 0) {
+      NARROW_NEXT[this.rdataSlot] = (index < this.depth ? this.storage.readWord(index, 0) : 0) & this.rdataMask;
     } else if (index < this.depth) {
-      this.storage.writeWord(index, 0, (p.wdata as Bits).value, this.laneMask(p.wmask, 0));
+      const lanes = this.wmaskSlot < 0 ? this.topMask : (LANE_MASKS[n[this.wmaskSlot]! & 15]! & this.topMask) >>> 0;
+      this.storage.writeWord(index, 0, n[this.wdataSlot]!, lanes);
     }
+  }
+
+  /** The simple path's slots, once storage is allocated. */
+  private takeSlots(): void {
+    const p = this.ports[0]!;
+    this.addrSlot = p.addr.slot;
+    this.wenSlot = p.wen.slot;
+    this.wdataSlot = p.wdata.slot;
+    this.wmaskSlot = p.wmask === undefined ? -1 : p.wmask.slot;
+    this.rdataSlot = p.rdata.slot;
+    this.rdataMask = (p.rdata as Bits).mask | 0;
+    this.enSlot = p.en.slot;
   }
 
   private readInto(index: number, rd: Signal): void {
