@@ -12,7 +12,7 @@
  * Vector accesses become store accesses through the instance's slot table:
  *
  *     this.v.get(k)          => __N[__v0[(k)]]
- *     this.v.set(k, x);      => __N[__v0[(k)]] = (x) & mask;     (setNext: __NN, registers only)
+ *     this.v.set(k, x)       => void (__N[__v0[(k)]] = (x) & mask)     (setNext: __NN, registers only)
  *
  * The rewrite is exactly what the Bits and BitsVec accessors do (same reads, same masking,
  * and `.next` only on registers). It is deliberately conservative: any construct it does not fully
@@ -31,9 +31,10 @@ const KEYWORDS = new Set([
 const FORBIDDEN = new Set(["function", "class", "super", "arguments", "yield", "await", "var", "eval", "with", "import", "debugger", "async"]);
 const GLOBALS = new Set(["Math", "Number", "NaN", "Infinity", "Boolean", "BigInt"]);
 const ASSIGN_OPS = new Set(["=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??="]);
-const STATEMENT_START = new Set([";", "{", "}", ")", "else", "do", ":"]);
+const STATEMENT_START = new Set([";", "{", "}", ")", "else", "do"]);
 
 type Runner = (mods: readonly Module[]) => void;
+type Factory = (stores: readonly [Uint32Array, Uint32Array], tables: Int32Array[], masks: Int32Array[], vecs: Int32Array[][]) => Runner;
 
 /** A `this.<name>.<value|next>` access found in the body. */
 interface Access {
@@ -71,6 +72,31 @@ function narrowSignals(mods: readonly Module[], name: string): Bits[] | undefine
   return out;
 }
 
+/**
+ * Whether token i starts a statement (so an assignment there is not used as a value). After a
+ * colon that means a `case`/`default` label, not a conditional expression's or an object
+ * literal's colon.
+ */
+function atStatementStart(tokens: readonly Token[], i: number): boolean {
+  const before = tokens[i - 1];
+  if (before === undefined) return true;
+  if (before.text !== ":") return STATEMENT_START.has(before.text);
+  // (a statement label never gets here: its name is a free identifier, so the method falls back)
+  let depth = 0;
+  for (let j = i - 2; j >= 0; j--) {
+    const x = tokens[j]!.text;
+    if (x === ")" || x === "]") depth++;
+    else if (x === "(" || x === "[") {
+      if (depth === 0) return false;
+      depth--;
+    } else if (depth === 0) {
+      if (x === "case" || x === "default") return true;
+      if (x === "?" || x === ";" || x === "{" || x === "}") return false;
+    }
+  }
+  return false;
+}
+
 /** Each instance's own data property `name` if it is a BitsVec in every instance. */
 function vecsOf(mods: readonly Module[], name: string): BitsVec[] | undefined {
   const out: BitsVec[] = [];
@@ -83,8 +109,8 @@ function vecsOf(mods: readonly Module[], name: string): BitsVec[] | undefined {
 }
 
 /**
- * The vector calls of the body, or undefined when one cannot be rewritten (a set used as a
- * value, a missing argument, a mask that differs between signals, setNext on wires).
+ * The vector calls of the body, or undefined when one cannot be rewritten (arguments missing
+ * or spread, a mask that differs between signals, setNext on wires).
  */
 function findVecCalls(tokens: readonly Token[], mods: readonly Module[]): { calls: VecCall[]; vecs: Map<string, BitsVec[]> } | undefined {
   const calls: VecCall[] = [];
@@ -110,14 +136,12 @@ function findVecCalls(tokens: readonly Token[], mods: readonly Module[]): { call
         comma = j;
       }
     }
-    if (close < 0) return undefined;
+    if (close < 0 || close === i + 6) return undefined;
+    for (let j = i + 6; j < close; j++) if (tokens[j]!.text === "...") return undefined;
     if (method === "get") {
       if (comma >= 0) return undefined;
     } else {
-      const before = tokens[i - 1];
-      const after = tokens[close + 1];
-      if (comma < 0 || (before !== undefined && !STATEMENT_START.has(before.text))) return undefined;
-      if (after !== undefined && after.text !== ";" && after.text !== "}") return undefined;
+      if (comma < 0 || comma === i + 6 || comma + 1 === close) return undefined;
       if (uniformMask(found) === undefined) return undefined;
       if (method === "setNext" && !found.every((v) => v.registers)) return undefined;
     }
@@ -194,12 +218,15 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
       vecTables.push(vecCalls.vecs.get(c.name)!.map((v) => v.slots));
     }
     const store = c.method === "setNext" ? "__NN" : "__N";
-    replace.set(c.at, { text: `${store}[__v${k}[(`, skip: 5 });
-    if (c.method === "get") replace.set(c.close, { text: ")]]", skip: 0 });
-    else {
+    if (c.method === "get") {
+      replace.set(c.at, { text: `${store}[__v${k}[(`, skip: 5 });
+      replace.set(c.close, { text: ")]]", skip: 0 });
+    } else {
+      // `void`: like the call, the expression's value is undefined wherever it stands
       const mask = uniformMask(vecCalls.vecs.get(c.name)!)!;
+      replace.set(c.at, { text: `void (${store}[__v${k}[(`, skip: 5 });
       replace.set(c.comma, { text: ")]] = (", skip: 0 });
-      replace.set(c.close, { text: mask === -1 ? ")" : `) & ${mask}`, skip: 0 });
+      replace.set(c.close, { text: mask === -1 ? "))" : `) & ${mask})`, skip: 0 });
     }
   }
 
@@ -253,7 +280,7 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
       if (after !== undefined && (after.text === "++" || after.text === "--")) return undefined;
       if (after !== undefined && ASSIGN_OPS.has(after.text)) {
         if (after.text !== "=") return undefined;
-        if (before !== undefined && !STATEMENT_START.has(before.text)) return undefined; // assignment used as a value
+        if (!atStatementStart(tokens, i)) return undefined; // assignment used as a value
         if (access.prop === "next" && !signals.get(access.name)!.every((s) => s.isRegister)) return undefined;
         // The right-hand side runs to the `;` at depth 0, or to the `}` closing the block
         // (esbuild drops the last semicolon), and must hold no further assignment.
@@ -328,11 +355,11 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
   // known closure into the code (base and length as constants), where a parameter would be
   // reloaded and map-checked on every access.
   const stores = "const __N = __stores[0];\nconst __NN = __stores[1];";
-  const factory = new Function("__stores", "__tables", "__masks", "__vecs", `"use strict";\n${stores}\n${header}\n${loop}`) as (
-    stores: readonly [Uint32Array, Uint32Array],
-    tables: Int32Array[],
-    masks: Int32Array[],
-    vecs: Int32Array[][],
-  ) => Runner;
+  let factory: Factory;
+  try {
+    factory = new Function("__stores", "__tables", "__masks", "__vecs", `"use strict";\n${stores}\n${header}\n${loop}`) as Factory;
+  } catch {
+    return undefined; // a rewrite the tokenizer let through but JavaScript does not parse: run the method as written
+  }
   return factory([NARROW, NARROW_NEXT], tables, masks, vecTables);
 }

@@ -3,7 +3,7 @@
  * run with and without it give identical values on every signal at every cycle.
  */
 import { expect } from "chai";
-import { Module, Simulator, type Bits } from "../../hw/rtl/index.ts";
+import { Module, Simulator, type Bits, type BitsVec } from "../../hw/rtl/index.ts";
 import { compileMethodBatch } from "../../hw/rtl/compile-batch.ts";
 import { Fifo, RoundRobinArbiter, ShiftRegister, SkidBuffer } from "../../hw/rtl/lib/index.ts";
 import { CounterArray } from "../../bench/designs/counters.ts";
@@ -138,6 +138,105 @@ describe("batch compiler", () => {
     for (const m of ["compound", "chained", "asValue", "valueReturn", "closure", "increment"]) {
       const fn = (top.kids[0] as unknown as Record<string, () => void>)[m]!;
       expect(compileMethodBatch(m, fn, top.kids), m).to.equal(undefined);
+    }
+  });
+
+  /**
+   * Vector calls and assignments in odd places: each body runs with and without the compiler
+   * and must give the same outputs; the compiler may rewrite or fall back, never change the
+   * meaning (a set is an expression whose value is undefined; an assignment's value is its
+   * right-hand side, unmasked) or fail to build.
+   */
+  it("vector calls and assignments in expression position keep their meaning", () => {
+    const bodies = ["ternarySet", "loopConditionSet", "getNoArgument", "getSpread", "setTrailingComma", "valueInTernary", "caseLabel", "statementLabel"] as const;
+    type Body = (typeof bodies)[number];
+    class Odd extends Module {
+      readonly sel = this.reg("sel", 8, { init: 0 });
+      readonly o = this.output("o", 8);
+      readonly ws = [0, 1].map((i) => this.wire(`w${i}`, 8));
+      readonly w = this.vec(this.ws);
+      constructor(parent: Module, name: string, body: Body) {
+        super(parent, name);
+        this.comb({ reads: [this.sel], writes: [this.w, this.o] }, this[body]);
+      }
+      ternarySet(): void {
+        const y = this.sel.value > 100 ? 5 : this.w.set(0, 7);
+        this.w.set(1, 0);
+        this.o.value = y === undefined ? 1 : 2;
+      }
+      loopConditionSet(): void {
+        let n = 0;
+        for (; this.w.set(0, 3) as unknown; ) if (++n > 2) break;
+        this.w.set(1, 0);
+        this.o.value = n;
+      }
+      getNoArgument(): void {
+        this.w.set(0, 1);
+        this.w.set(1, 2);
+        const get = this.w.get as (this: BitsVec) => number | undefined;
+        this.o.value = get.call(this.w) === undefined ? 1 : 2;
+        this.o.value = (this.w.get as () => number | undefined)() === undefined ? 3 : 4;
+      }
+      getSpread(): void {
+        const at: [number] = [1];
+        this.w.set(0, 4);
+        this.w.set(1, 5);
+        this.o.value = this.w.get(...at);
+      }
+      setTrailingComma(): void {
+        this.w.set(0, 9);
+        this.w.set(1, 6,);
+        this.o.value = this.w.get(0,);
+      }
+      valueInTernary(): void {
+        let y = 0;
+        y = this.sel.value > 100 ? 1 : (this.o.value = 511);
+        this.w.set(0, y >> 8);
+        this.w.set(1, y & 0xff);
+      }
+      caseLabel(): void {
+        switch (this.sel.value) {
+          case 0: this.o.value = 300; break;
+          default: this.o.value = 2;
+        }
+        this.w.set(0, 1);
+        this.w.set(1, 1);
+      }
+      statementLabel(): void {
+        outer: for (let i = 0; i < 2; i++) {
+          this.w.set(i, i + 40);
+          if (i === 0) continue outer;
+        }
+        this.o.value = 7;
+      }
+    }
+    for (const body of bodies) {
+      const run = (compile: boolean): number[] => {
+        class Top extends Module {
+          readonly kids: Odd[];
+          constructor() {
+            super(null, "top");
+            this.kids = [0, 1].map((i) => new Odd(this, `k${i}`, body));
+          }
+        }
+        const top = new Top();
+        const sim = new Simulator(top, { compile });
+        sim.reset();
+        sim.step();
+        return top.kids.flatMap((k) => [sim.peek(k.o) as number, ...k.ws.map((w) => sim.peek(w) as number)]);
+      };
+      expect(run(true), body).to.deep.equal(run(false));
+    }
+    // the statement forms still compile (a labelled loop falls back: the label is a free name)
+    const top = new (class extends Module {
+      readonly kids = [0, 1].map((i) => new Odd(this, `k${i}`, "caseLabel"));
+      constructor() {
+        super(null, "top");
+      }
+    })();
+    new Simulator(top, { compile: false });
+    for (const m of ["caseLabel", "setTrailingComma"] as const) {
+      expect(compileMethodBatch(m, top.kids[0]![m], top.kids), m).to.be.a("function");
     }
   });
 });
