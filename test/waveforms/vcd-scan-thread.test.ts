@@ -1,16 +1,19 @@
 /**
  * The scan thread (waveforms/vcd-scan-thread.ts) writes byte for byte the VCD that the tracer
  * writes on the simulation thread: over many output buffers, starting mid-run (a window), on a
- * file system with and without O_DIRECT.
+ * file system with and without O_DIRECT; and a write failure is an error naming the file.
  */
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Simulator, type TraceOptions } from "../../hw/rtl/index.ts";
 import { CounterArray } from "../../bench/designs/counters.ts";
 import { FifoChain } from "../../bench/designs/fifo-chain.ts";
 import { readVcdFile } from "../../waveforms/vcd-reader.ts";
+import { VcdScanThread } from "../../waveforms/vcd-scan-thread.ts";
+import { FileSink } from "../../waveforms/vcd-sink.ts";
+import { VcdWriter } from "../../waveforms/vcd-writer.ts";
 
 /** Runs a fresh design for `cycles` with a trace to `file`, and returns the file. */
 function dump(file: string, make: () => ConstructorParameters<typeof Simulator>[0], cycles: number, options: TraceOptions): Buffer {
@@ -74,5 +77,36 @@ describe("waveforms: VCD scan thread", () => {
     } finally {
       rmSync(shm, { recursive: true, force: true });
     }
+  });
+
+  it("a worker that cannot write reports it, naming the file, at the next wait or at close (no hang)", () => {
+    const start = (file: string): { thread: VcdScanThread; store: Uint32Array } => {
+      const store = new Uint32Array(8);
+      const w = new VcdWriter(new FileSink(file), { timescale: "1ps" });
+      const clk = w.addVariable({ scope: ["top"], name: "clk", width: 1 });
+      const x = w.addVariable({ scope: ["top"], name: "x", width: 8 });
+      w.begin(0);
+      w.changeBits(clk, 1);
+      w.changeBits(x, 0);
+      const plan = w.scanPlan(store, Int32Array.of(3), Int32Array.of(x));
+      w.endInitial();
+      w.time(625);
+      w.changeBits(clk, 0);
+      const detached = w.detach(plan);
+      // the file turns into a directory before the worker opens it
+      rmSync(file);
+      mkdirSync(file);
+      return { thread: new VcdScanThread(file, detached, w.idCode(clk), 1250), store };
+    };
+    const a = start(join(dir, "gone-a.vcd"));
+    expect(() => a.thread.close()).to.throw(/writing .*gone-a\.vcd failed: .*EISDIR/);
+    const b = start(join(dir, "gone-b.vcd"));
+    expect(() => {
+      for (let c = 1; c < 100_000; c++) {
+        b.store[3] = c;
+        b.thread.sample(c);
+      }
+    }).to.throw(/writing .*gone-b\.vcd failed: .*EISDIR/);
+    expect(() => b.thread.close()).to.throw(/gone-b\.vcd/);
   });
 });
