@@ -12,7 +12,7 @@
  * aligned; the last, partial slot and any file system that refuses O_DIRECT (tmpfs, /dev/null)
  * go through an ordinary descriptor at the same file position.
  */
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { VcdSink } from "./vcd-sink.ts";
@@ -39,10 +39,21 @@ let outcome = ${FINISHED};
 let direct = -1;
 let plain = -1;
 let position = 0;
-function writeAll(fd, bytes, length) {
+/** Writes a slot: directly when it is a whole slot and the file system takes it, else through the page cache. */
+function writeSlot(bytes, length) {
   let done = 0;
   while (done < length) {
-    const n = writeSync(fd, bytes, done, length - done, position);
+    const fd = direct >= 0 && length === slotBytes ? direct : plain;
+    let n;
+    try {
+      n = writeSync(fd, bytes, done, length - done, position);
+    } catch (e) {
+      if (fd !== direct || e.code !== "EINVAL") throw e;
+      // the file system refused the direct write: ordinary writes from here on, from where it stopped
+      closeSync(direct);
+      direct = -1;
+      continue;
+    }
     done += n;
     position += n;
   }
@@ -59,20 +70,7 @@ try {
     Atomics.wait(control, slot, ${FREE});
     if (Atomics.load(control, slot) === ${CLOSE}) break;
     const length = control[slots + slot];
-    const bytes = new Uint8Array(data, slot * slotBytes, length);
-    let written = false;
-    if (direct >= 0 && length === slotBytes) {
-      try {
-        writeAll(direct, bytes, length);
-        written = true;
-      } catch (e) {
-        if (e.code !== "EINVAL") throw e;
-        // alignment refused at the first write (nothing was written): fall back for good
-        closeSync(direct);
-        direct = -1;
-      }
-    }
-    if (!written) writeAll(plain, bytes, length);
+    writeSlot(new Uint8Array(data, slot * slotBytes, length), length);
     Atomics.store(control, slot, ${FREE});
     Atomics.notify(control, slot);
     slot = (slot + 1) % slots;
@@ -87,6 +85,22 @@ Atomics.store(control, doneAt, outcome);
 Atomics.notify(control, doneAt);
 for (let s = 0; s < slots; s++) Atomics.notify(control, s);
 `;
+
+/**
+ * The threaded writers write at file positions (the slots and buffers finish out of order),
+ * so a FIFO or a socket cannot take a dump: refused here, naming it, instead of an ESPIPE
+ * later or an open that waits for a reader. (VcdWriter with a plain FileSink writes pipes.)
+ */
+export function checkSeekable(path: string): void {
+  let kind: string | undefined;
+  try {
+    const st = statSync(path);
+    kind = st.isFIFO() ? "FIFO" : st.isSocket() ? "socket" : undefined;
+  } catch {
+    return; // not there yet: it will be a regular file
+  }
+  if (kind !== undefined) throw new Error(`${path} is a ${kind}: a traced VCD is written to a regular file`);
+}
 
 /** The error a writer thread left in `error` (UTF-8, zero-padded), for the file at `path`. */
 export function writeFailure(path: string, error: SharedArrayBuffer): Error {
@@ -116,6 +130,7 @@ export class ThreadedFileSink implements VcdSink {
   private closed = false;
 
   constructor(private readonly path: string) {
+    checkSeekable(path);
     mkdirSync(dirname(path), { recursive: true });
     closeSync(openSync(path, "w")); // fail here, with the path, if the file cannot be created
     this.worker = new Worker(WORKER_SOURCE, {

@@ -89,7 +89,6 @@ export function buildCycle(p: CycleParts): () => void {
   p.memories.forEach((m, i) => bind(`mem${i}`, m));
   bind("applyArrayWrites", p.applyArrayWrites);
   bind("N", p.narrow);
-  bind("NN", new Uint32Array(p.narrowNextView.buffer));
   bind("loadResetValues", p.loadResetValues);
   bind("nextView", p.narrowNextView);
   bind("W", p.wide);
@@ -102,7 +101,7 @@ export function buildCycle(p: CycleParts): () => void {
     "applyArrayWrites();",
     `if (N[${p.resetSlot}] === 1) loadResetValues();`,
     p.narrowNextView.length <= SMALL_COPY
-      ? Array.from({ length: p.narrowNextView.length }, (_, k) => `N[${p.narrowBase + k}] = NN[${p.narrowBase + k}];`).join(" ")
+      ? Array.from({ length: p.narrowNextView.length }, (_, k) => `N[${p.narrowBase + k}] = nextView[${k}];`).join(" ")
       : `N.set(nextView, ${p.narrowBase});`,
     p.wideNextView.length > 0 ? `W.set(wideNextView, ${p.wideBase});` : "",
     ...callsOf("c", p.comb),

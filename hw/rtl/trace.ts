@@ -4,7 +4,7 @@
  * (connected ports) are compared once. Times are in ps from the clock period (800 MHz:
  * 1250 ps); a `clk` variable at the top scope rises at each edge and falls half a period later.
  */
-import { ThreadedFileSink } from "../../waveforms/threaded-sink.ts";
+import { checkSeekable, ThreadedFileSink } from "../../waveforms/threaded-sink.ts";
 import { VcdScanThread } from "../../waveforms/vcd-scan-thread.ts";
 import { FileSink } from "../../waveforms/vcd-sink.ts";
 import { VcdWriter, type ScanPlan, type VcdVariable } from "../../waveforms/vcd-writer.ts";
@@ -98,6 +98,7 @@ export class Tracer {
       if (list) list.push(s);
       else picked.set(net, [s]);
     }
+    checkSeekable(file);
     this.file = file;
     this.threaded = (options.scanThread ?? true) && ![...picked.keys()].some((net) => net.wide);
     // threaded: the header and initial values are written here, the rest by the scan thread

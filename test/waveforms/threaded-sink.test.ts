@@ -63,4 +63,10 @@ sim.step(1000);
     expect(text).to.include("$enddefinitions $end");
     expect(text.trimEnd().split("\n").filter((l) => l.startsWith("#")).pop()).to.equal(`#${1000 * 1250 + 625}`);
   });
+
+  it("refuses a FIFO, naming it (the writer thread writes at file positions)", () => {
+    const fifo = join(dir, "a.fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(() => new ThreadedFileSink(fifo)).to.throw(/a\.fifo is a FIFO: a traced VCD is written to a regular file/);
+  });
 });
