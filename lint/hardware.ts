@@ -6,11 +6,11 @@
  * Each block registered with `this.seq(fn)` / `this.comb(deps, fn)` is traced: the function's
  * body, the nested arrow functions in it, and the methods (`this.m(...)`) and local functions
  * it calls, with their parameters bound to the arguments. Every `.value`, `.next`, `bit()`,
- * `word()`, `setWord()`, `copyFrom()`, `setNextWord()`, `copyNextFrom()` on the way is an
- * access, resolved to a signal by Model.eval.
+ * `word()`, `setWord()`, `copyFrom()`, `setNextWord()`, `copyNextFrom()` and a vector's
+ * `get()`, `set()`, `setNext()` on the way is an access, resolved to a signal by Model.eval.
  */
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
-import { Model, UNKNOWN, covers, isFunctionLike, strip, thisCallName, type ClassInfo, type Ctx, type FnNode, type Val } from "./model.ts";
+import { Model, UNKNOWN, covers, element, isFunctionLike, literalIndex, strip, thisCallName, type ClassInfo, type Ctx, type FnNode, type Val } from "./model.ts";
 import type { RuleName } from "./rules.ts";
 
 export type Report = (node: Node, rule: RuleName, message: string) => void;
@@ -40,6 +40,8 @@ interface Trace {
 
 const DECL_CALLS = new Set(["input", "output", "wire", "reg", "inputWide", "outputWide", "wireWide", "regWide", "memory", "memoryWide", "connect", "comb", "seq"]);
 const READ_CALLS = new Set(["bit", "word"]);
+/** A vector's (BitsVec's) accesses, when the receiver resolves to signals. */
+const VECTOR_CALLS = new Set(["get", "set", "setNext"]);
 
 function newTrace(): Trace {
   return { reads: [], writes: [], nexts: [], unresolvedReads: false, unresolvedWrites: false, escapes: [], escapeAll: false, visited: new Set(), nextNodes: [] };
@@ -213,6 +215,16 @@ export class HardwareChecker {
         tr.nextNodes.push(n); // a register array's next state, like `.next =`
         return;
       }
+      if (VECTOR_CALLS.has(name)) {
+        // a vector's signals: get reads, set drives (like `.value =`), setNext assigns next (like `.next =`)
+        const vec = this.model.eval(target, ctx);
+        if (name === "setNext" && vec.t !== "sigs") tr.nextNodes.push(n); // reached from this block, even unresolved
+        if (vec.t === "sigs") {
+          const signal = element(vec, args[0] ? literalIndex(args[0]) : "*");
+          this.record(tr, name === "get" ? "read" : name === "set" ? "write" : "next", n, target, signal);
+          return;
+        }
+      }
     }
     if (Node.isPropertyAccessExpression(callee)) {
       // A method of a child module (`this.child.step()`, `for (const pe of this.pes) pe.step()`).
@@ -342,7 +354,9 @@ export class HardwareChecker {
     const callee = strip(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee)) return;
     const name = callee.getName();
-    if (READ_CALLS.has(name) || name === "setWord" || name === "copyFrom" || name === "setNextWord" || name === "copyNextFrom") this.visitNode(n, ctx, tr, 0);
+    if (READ_CALLS.has(name) || VECTOR_CALLS.has(name) || name === "setWord" || name === "copyFrom" || name === "setNextWord" || name === "copyNextFrom") {
+      this.visitNode(n, ctx, tr, 0);
+    }
   }
 
   /** Kind checks on accesses: `.value =` on a register, `.next` on a non-register. */
@@ -362,14 +376,14 @@ export class HardwareChecker {
     }
   }
 
-  /** `.next =`, `setNextWord(...)`, `copyNextFrom(...)` nodes in a class. */
+  /** `.next =`, `setNextWord(...)`, `copyNextFrom(...)`, a vector's `setNext(...)` nodes in a class. */
   private nextSites(decl: Node): { node: Node; target: Node }[] {
     const out: { node: Node; target: Node }[] = [];
     decl.forEachDescendant((n) => {
       if (Node.isPropertyAccessExpression(n) && n.getName() === "next" && accessMode(n) !== "read") out.push({ node: n, target: n.getExpression() });
       else if (Node.isCallExpression(n)) {
         const callee = strip(n.getExpression());
-        if (Node.isPropertyAccessExpression(callee) && (callee.getName() === "setNextWord" || callee.getName() === "copyNextFrom")) {
+        if (Node.isPropertyAccessExpression(callee) && (callee.getName() === "setNextWord" || callee.getName() === "copyNextFrom" || callee.getName() === "setNext")) {
           out.push({ node: n, target: callee.getExpression() });
         } else if (isRegArraySet(n)) {
           out.push({ node: n, target: (callee as Node & { getExpression(): Node }).getExpression() });

@@ -90,7 +90,7 @@ export function thisCallName(call: Node): string | undefined {
   return undefined;
 }
 
-function literalIndex(e: Node): string {
+export function literalIndex(e: Node): string {
   const s = strip(e);
   if (Node.isNumericLiteral(s)) return String(Number(s.getLiteralValue()));
   return "*";
@@ -383,6 +383,8 @@ export class Model {
       if (thisName === "memory" || thisName === "memoryWide") {
         return { t: "mem", id: `${ctx.self}/${this.key(e)}`, latency: readLatency(args[1]) };
       }
+      // a vector (BitsVec) stands for its signals: v.get(i) / v.set(i, x) / v.setNext(i, x) access them
+      if (thisName === "vec" && args[0]) return this.eval(args[0], ctx, depth + 1);
       return UNKNOWN;
     }
     if (!Node.isPropertyAccessExpression(callee)) return UNKNOWN;

@@ -45,6 +45,12 @@ describe("tsrtl lint", () => {
       );
     });
 
+    it("vectors: setNext in a comb block or a testbench method, set on registers, an undeclared set; right uses pass", () => {
+      expect(findings("vectors.ts")).to.deep.equal(
+        at("vectors.ts", "27:7 reg-assign-outside-seq", "28:7 reg-assign-outside-seq", "29:7 comb-undeclared-write", "39:5 reg-assign-outside-seq"),
+      );
+    });
+
     it("next-on-non-register: .next of a wire and of an output", () => {
       expect(findings("next-on-non-register.ts")).to.deep.equal(at("next-on-non-register.ts", "16:7 next-on-non-register", "17:7 next-on-non-register"));
     });
@@ -96,7 +102,7 @@ describe("tsrtl lint", () => {
       const keys = vs.map((v) => [v.file, v.line, v.col] as const);
       const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2]));
       expect(keys).to.deep.equal(sorted);
-      expect(new Set(vs.map((v) => v.file)).size).to.equal(9); // every fixture but clean.ts
+      expect(new Set(vs.map((v) => v.file)).size).to.equal(10); // every fixture but clean.ts
     });
 
     it("a path that does not exist is a LintInputError", () => {
