@@ -18,7 +18,12 @@
 import { Module, SimulationError, type Bits, type BitsVec } from "../rtl/index.ts";
 import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, VC_MASK, VC_SHIFT, VNET_MASK, VNET_SHIFT } from "./flit.ts";
 import type { LinkOut } from "./router.ts";
+import { RegisterHeap } from "./heap.ts";
 import type { RouterParams } from "./params.ts";
+
+/** The NIs' per-VC records, ejection buffers and credit rings: a range of this heap per NI (heap.ts says why). */
+const HEAP = new RegisterHeap("network interface state", 1 << 30);
+const N32 = new Int32Array(HEAP.buffer);
 
 /*
  * Constants of the per-cycle path as const enums: esbuild (tsx) inlines same-file enum members
@@ -40,6 +45,23 @@ const enum In {
   EJ_READY = 9,
   INJ_READY_R = 10,
   EJ_CTL_R = 11,
+}
+
+/** Indices in NetworkInterface.outVec: every register the clocked block assigns (one slot table, not a signal object each). */
+const enum Out {
+  CTL = 0,
+  SRC = 1,
+  DATA = 2,
+  CT = 3,
+  IT = 4,
+  CR = 5,
+  INJ_READY = 6,
+  EJ_CTL = 7,
+  EJ_SRC = 8,
+  EJ_DATA = 9,
+  EJ_CT = 10,
+  EJ_IT = 11,
+  EJ_AT = 12,
 }
 
 /** Ejection buffer slot record (one per VC and slot): flit words and arrival cycle, in one cache line half. */
@@ -124,23 +146,26 @@ export class NetworkInterface extends Module {
   private curVc = -1;
   private curSrc = 0;
   private seqNo = 0;
-  private readonly lastVc: Int32Array;
-  /** Per-VC records, Vr.WORDS words each. */
-  private readonly vcr: Int32Array;
+  // the NI's range of N32: per vnet the last VC taken, per VC a record (Vr.WORDS words), the
+  // credit ring (cycle applied, VC: cqN entries each) and the ejection buffers
+  private readonly lastVc: number;
+  private readonly vcr: number;
   private readonly inVec: BitsVec;
-  private readonly cqT: Int32Array;
-  private readonly cqV: Int8Array;
+  private readonly outVec: BitsVec;
+  private readonly cqN: number;
+  private readonly cqT: number;
+  private readonly cqV: number;
   private cqHead = 0;
   private cqCount = 0;
   // ejection state
-  /** Ejection buffer slots, Ej.WORDS words each: VC vc's ring starts at vc * RS. */
-  private readonly ebuf: Int32Array;
+  /** Ejection buffer slots, Ej.WORDS words each: VC vc's ring starts at ebuf + vc * RS. */
+  private readonly ebuf: number;
   /** Words per VC ring: bufDepth slots and one unused (an odd stride spreads the rings over the cache sets). */
   private readonly RS: number;
   private occMask = 0;
   private curEj = -1;
-  private readonly vnetLo: Int32Array;
-  private readonly vnetN: Int32Array;
+  /** VCs per virtual network (vnet k has VCs k * perVnet ..). */
+  private readonly perVnet: number;
   error = "";
   /** Flits injected / ejected (statistics). */
   injected = 0;
@@ -196,18 +221,21 @@ export class NetworkInterface extends Module {
     this.connect(this.ej_it, this.ejRegs.it);
     this.connect(this.ej_at, this.ejRegs.at);
 
-    this.lastVc = new Int32Array(params.vnets);
-    this.vcr = new Int32Array(V * Vr.WORDS);
     const n = this.netIn;
     this.inVec = this.vec([this.netCrIn, n.ctl, n.src, n.data, n.ct, n.it, this.inj_ctl, this.inj_data, this.inj_ct, this.ej_ready, this.injReadyReg, this.ejRegs.ctl]);
-    const cq = params.linkLatency + 2;
-    this.cqT = new Int32Array(cq);
-    this.cqV = new Int8Array(cq);
+    const o = this.oregs;
+    const e = this.ejRegs;
+    this.outVec = this.vec([o.ctl, o.src, o.data, o.ct, o.it, this.crReg, this.injReadyReg, e.ctl, e.src, e.data, e.ct, e.it, e.at]);
+    this.cqN = params.linkLatency + 2;
     this.RS = (B + 1) * Ej.WORDS;
-    this.ebuf = new Int32Array(V * this.RS);
-    const per = V / params.vnets;
-    this.vnetLo = Int32Array.from({ length: params.vnets }, (_, k) => k * per);
-    this.vnetN = new Int32Array(params.vnets).fill(per);
+    this.perVnet = V / params.vnets;
+    // ejection buffers first: they start on a cache line (the heap hands out whole lines)
+    const words = V * this.RS + V * Vr.WORDS + 2 * this.cqN + params.vnets;
+    this.ebuf = HEAP.take(this, words * 4) >> 2;
+    this.vcr = this.ebuf + V * this.RS;
+    this.cqT = this.vcr + V * Vr.WORDS;
+    this.cqV = this.cqT + this.cqN;
+    this.lastVc = this.cqV + this.cqN;
     this.clearState();
     this.seq(this.tick);
   }
@@ -219,8 +247,8 @@ export class NetworkInterface extends Module {
     this.pendVc = -1;
     this.curVc = -1;
     this.seqNo = 0;
-    this.lastVc.fill(-1);
-    this.vcr.fill(0);
+    N32.fill(-1, this.lastVc, this.lastVc + this.params.vnets);
+    N32.fill(0, this.vcr, this.vcr + this.V * Vr.WORDS);
     this.cqHead = 0;
     this.cqCount = 0;
     this.occMask = 0;
@@ -236,12 +264,12 @@ export class NetworkInterface extends Module {
     if (this.reset.value === 1) {
       this.clearState();
       if (this.dirty !== 0) {
-        this.oregs.ctl.next = 0;
-        this.crReg.next = 0;
-        this.ejRegs.ctl.next = 0;
+        this.outVec.setNext(Out.CTL, 0);
+        this.outVec.setNext(Out.CR, 0);
+        this.outVec.setNext(Out.EJ_CTL, 0);
         this.dirty = 0;
       }
-      this.injReadyReg.next = 1;
+      this.outVec.setNext(Out.INJ_READY, 1);
       return;
     }
     const now = this.t++;
@@ -251,28 +279,28 @@ export class NetworkInterface extends Module {
     const inj = iv.get(In.INJ_CTL) & Fl.VALID;
     if (cr === 0 && (fin & Fl.VALID) === 0 && inj === 0 && this.busy === 0 && this.dirty === 0) return;
     if (cr !== 0) {
-      const n = this.cqT.length;
+      const n = this.cqN;
       let s = this.cqHead + this.cqCount;
       if (s >= n) s -= n;
-      this.cqT[s] = now + this.params.linkLatency;
-      this.cqV[s] = cr >>> 1;
+      N32[this.cqT + s] = now + this.params.linkLatency;
+      N32[this.cqV + s] = cr >>> 1;
       this.cqCount++;
       this.busy++;
     }
     if ((fin & Fl.VALID) !== 0) this.receive(fin, now);
     let dirty = 0;
     // credits for the router's local input port
-    while (this.cqCount > 0 && this.cqT[this.cqHead]! <= now) {
-      const vc = this.cqV[this.cqHead]!;
-      const r = vc * Vr.WORDS;
-      const occ = this.vcr[r + Vr.OCC]!;
+    while (this.cqCount > 0 && N32[this.cqT + this.cqHead]! <= now) {
+      const vc = N32[this.cqV + this.cqHead]!;
+      const r = this.vcr + vc * Vr.WORDS;
+      const occ = N32[r + Vr.OCC]!;
       if (occ === 0) this.fail(`credit underflow on VC ${vc}`);
-      else this.vcr[r + Vr.OCC] = occ - 1;
-      if (this.params.waitTailCredit && occ === 1 && this.vcr[r + Vr.TAIL] === 1) {
-        this.vcr[r + Vr.OWNER] = 0;
-        this.vcr[r + Vr.TAIL] = 0;
+      else N32[r + Vr.OCC] = occ - 1;
+      if (this.params.waitTailCredit && occ === 1 && N32[r + Vr.TAIL] === 1) {
+        N32[r + Vr.OWNER] = 0;
+        N32[r + Vr.TAIL] = 0;
       }
-      this.cqHead = this.cqHead + 1 === this.cqT.length ? 0 : this.cqHead + 1;
+      this.cqHead = this.cqHead + 1 === this.cqN ? 0 : this.cqHead + 1;
       this.cqCount--;
       this.busy--;
     }
@@ -285,10 +313,10 @@ export class NetworkInterface extends Module {
       this.busy++;
     }
     if (this.pendValid === 1 && this.trySend(now)) dirty |= 1;
-    else if ((this.dirty & 1) !== 0) this.oregs.ctl.next = 0;
+    else if ((this.dirty & 1) !== 0) this.outVec.setNext(Out.CTL, 0);
     // assigned only when it changes (an unassigned register holds its value)
     const ready = this.pendValid === 0 ? 1 : 0;
-    if (iv.get(In.INJ_READY_R) !== ready) this.injReadyReg.next = ready;
+    if (iv.get(In.INJ_READY_R) !== ready) this.outVec.setNext(Out.INJ_READY, ready);
     // ejection
     const ejValid = iv.get(In.EJ_CTL_R) & Fl.VALID;
     if (ejValid === 0 || iv.get(In.EJ_READY) === 1) {
@@ -296,9 +324,9 @@ export class NetworkInterface extends Module {
       if (vc >= 0) {
         this.deliver(vc);
         dirty |= 6;
-      } else if (ejValid !== 0) this.ejRegs.ctl.next = 0;
+      } else if (ejValid !== 0) this.outVec.setNext(Out.EJ_CTL, 0);
     } else dirty |= 4;
-    if ((dirty & 2) === 0 && (this.dirty & 2) !== 0) this.crReg.next = 0;
+    if ((dirty & 2) === 0 && (this.dirty & 2) !== 0) this.outVec.setNext(Out.CR, 0);
     this.dirty = dirty;
   }
 
@@ -309,24 +337,23 @@ export class NetworkInterface extends Module {
       this.fail(`ejection buffer overflow on VC ${vc}`);
       return;
     }
-    const r = vc * Vr.WORDS;
-    const n = this.vcr[r + Vr.COUNT]!;
+    const r = this.vcr + vc * Vr.WORDS;
+    const n = N32[r + Vr.COUNT]!;
     if (n >= B) {
       this.fail(`ejection buffer overflow on VC ${vc}`);
       return;
     }
-    let k = this.vcr[r + Vr.HEAD]! + n;
+    let k = N32[r + Vr.HEAD]! + n;
     if (k >= B) k -= B;
-    const s = vc * this.RS + k * Ej.WORDS;
+    const s = this.ebuf + vc * this.RS + k * Ej.WORDS;
     const iv = this.inVec;
-    const e = this.ebuf;
-    e[s + Ej.CTL] = ctl;
-    e[s + Ej.SRC] = iv.get(In.SRC);
-    e[s + Ej.DATA] = iv.get(In.DATA);
-    e[s + Ej.CT] = iv.get(In.CT);
-    e[s + Ej.IT] = iv.get(In.IT);
-    e[s + Ej.READY] = now + this.params.linkLatency;
-    this.vcr[r + Vr.COUNT] = n + 1;
+    N32[s + Ej.CTL] = ctl;
+    N32[s + Ej.SRC] = iv.get(In.SRC);
+    N32[s + Ej.DATA] = iv.get(In.DATA);
+    N32[s + Ej.CT] = iv.get(In.CT);
+    N32[s + Ej.IT] = iv.get(In.IT);
+    N32[s + Ej.READY] = now + this.params.linkLatency;
+    N32[r + Vr.COUNT] = n + 1;
     this.occMask |= 1 << vc;
     this.busy++;
   }
@@ -334,16 +361,17 @@ export class NetworkInterface extends Module {
   /** Sends the pending flit if a VC and a credit allow; true when sent. */
   private trySend(now: number): boolean {
     const ctl = this.pendCtl;
+    const vcr = this.vcr;
     let vc: number;
     if ((ctl & Fl.HEAD) !== 0) {
       if (this.pendVc < 0) {
         const vn = (ctl >>> Fl.VNET_SHIFT) & Fl.VNET_MASK;
-        const lo = this.vnetLo[vn]!;
-        const cnt = this.vnetN[vn]!;
-        const last = this.lastVc[vn]!;
+        const cnt = this.perVnet;
+        const lo = vn * cnt;
+        const last = N32[this.lastVc + vn]!;
         for (let k = 1; k <= cnt; k++) {
           const c = last < lo || last >= lo + cnt ? lo : lo + ((last - lo + k) % cnt);
-          if (this.vcr[c * Vr.WORDS + Vr.OWNER] === 0) {
+          if (N32[vcr + c * Vr.WORDS + Vr.OWNER] === 0) {
             this.pendVc = c;
             break;
           }
@@ -360,32 +388,31 @@ export class NetworkInterface extends Module {
         return false;
       }
     }
-    const r = vc * Vr.WORDS;
-    const vcr = this.vcr;
-    if (vcr[r + Vr.OCC]! >= this.B) return false;
+    const r = vcr + vc * Vr.WORDS;
+    if (N32[r + Vr.OCC]! >= this.B) return false;
     if ((ctl & Fl.HEAD) !== 0) {
-      vcr[r + Vr.OWNER] = 1;
-      vcr[r + Vr.TAIL] = 0;
-      this.lastVc[(ctl >>> Fl.VNET_SHIFT) & Fl.VNET_MASK] = vc;
+      N32[r + Vr.OWNER] = 1;
+      N32[r + Vr.TAIL] = 0;
+      N32[this.lastVc + ((ctl >>> Fl.VNET_SHIFT) & Fl.VNET_MASK)] = vc;
       this.pendVc = -1;
       this.curSrc = (this.code | (this.seqNo << 10)) >>> 0;
       this.seqNo = (this.seqNo + 1) & 0x3fffff;
     }
-    vcr[r + Vr.OCC]!++;
+    N32[r + Vr.OCC]!++;
     if ((ctl & Fl.TAIL) !== 0) {
       this.curVc = -1;
-      vcr[r + Vr.TAIL] = 1;
+      N32[r + Vr.TAIL] = 1;
       if (!this.params.waitTailCredit) {
-        vcr[r + Vr.OWNER] = 0;
-        vcr[r + Vr.TAIL] = 0;
+        N32[r + Vr.OWNER] = 0;
+        N32[r + Vr.TAIL] = 0;
       }
     } else this.curVc = vc;
-    const out = this.oregs;
-    out.ctl.next = ((ctl & ~((Fl.VC_MASK << Fl.VC_SHIFT) | (Fl.HOPS_MASK << Fl.HOPS_SHIFT))) | (vc << Fl.VC_SHIFT)) >>> 0;
-    out.src.next = this.curSrc;
-    out.data.next = this.pendData;
-    out.ct.next = this.pendCt;
-    out.it.next = now;
+    const out = this.outVec;
+    out.setNext(Out.CTL, ((ctl & ~((Fl.VC_MASK << Fl.VC_SHIFT) | (Fl.HOPS_MASK << Fl.HOPS_SHIFT))) | (vc << Fl.VC_SHIFT)) >>> 0);
+    out.setNext(Out.SRC, this.curSrc);
+    out.setNext(Out.DATA, this.pendData);
+    out.setNext(Out.CT, this.pendCt);
+    out.setNext(Out.IT, now);
     this.pendValid = 0;
     this.busy--;
     this.injected++;
@@ -395,10 +422,12 @@ export class NetworkInterface extends Module {
   /** The VC whose front flit goes to the client now, or -1. Packets are not interleaved. */
   private pickEjection(now: number): number {
     const cur = this.curEj;
+    const vcr = this.vcr;
+    const eb = this.ebuf;
     if (cur >= 0) {
-      const r = cur * Vr.WORDS;
-      if (this.vcr[r + Vr.COUNT] === 0) return -1;
-      return this.ebuf[cur * this.RS + this.vcr[r + Vr.HEAD]! * Ej.WORDS + Ej.READY]! <= now ? cur : -1;
+      const r = vcr + cur * Vr.WORDS;
+      if (N32[r + Vr.COUNT] === 0) return -1;
+      return N32[eb + cur * this.RS + N32[r + Vr.HEAD]! * Ej.WORDS + Ej.READY]! <= now ? cur : -1;
     }
     // the packet whose head arrived first (keeps each flow in order); ties cannot happen
     let m = this.occMask;
@@ -407,7 +436,7 @@ export class NetworkInterface extends Module {
     while (m !== 0) {
       const vc = 31 - Math.clz32(m & -m);
       m &= m - 1;
-      const at = this.ebuf[vc * this.RS + this.vcr[vc * Vr.WORDS + Vr.HEAD]! * Ej.WORDS + Ej.READY]!;
+      const at = N32[eb + vc * this.RS + N32[vcr + vc * Vr.WORDS + Vr.HEAD]! * Ej.WORDS + Ej.READY]!;
       if (at < bestAt) {
         bestAt = at;
         best = vc;
@@ -418,25 +447,24 @@ export class NetworkInterface extends Module {
 
   private deliver(vc: number): void {
     const B = this.B;
-    const r = vc * Vr.WORDS;
-    const h = this.vcr[r + Vr.HEAD]!;
-    const s = vc * this.RS + h * Ej.WORDS;
-    const b = this.ebuf;
-    const ctl = b[s + Ej.CTL]!;
-    const e = this.ejRegs;
-    e.ctl.next = ctl;
-    e.src.next = b[s + Ej.SRC]!;
-    e.data.next = b[s + Ej.DATA]!;
-    e.ct.next = b[s + Ej.CT]!;
-    e.it.next = b[s + Ej.IT]!;
-    e.at.next = b[s + Ej.READY]!;
-    const n = this.vcr[r + Vr.COUNT]! - 1;
-    this.vcr[r + Vr.COUNT] = n;
+    const r = this.vcr + vc * Vr.WORDS;
+    const h = N32[r + Vr.HEAD]!;
+    const s = this.ebuf + vc * this.RS + h * Ej.WORDS;
+    const ctl = N32[s + Ej.CTL]!;
+    const e = this.outVec;
+    e.setNext(Out.EJ_CTL, ctl);
+    e.setNext(Out.EJ_SRC, N32[s + Ej.SRC]!);
+    e.setNext(Out.EJ_DATA, N32[s + Ej.DATA]!);
+    e.setNext(Out.EJ_CT, N32[s + Ej.CT]!);
+    e.setNext(Out.EJ_IT, N32[s + Ej.IT]!);
+    e.setNext(Out.EJ_AT, N32[s + Ej.READY]!);
+    const n = N32[r + Vr.COUNT]! - 1;
+    N32[r + Vr.COUNT] = n;
     // an emptied ring restarts at slot 0 (fewer cache lines in use)
-    this.vcr[r + Vr.HEAD] = n === 0 || h + 1 === B ? 0 : h + 1;
+    N32[r + Vr.HEAD] = n === 0 || h + 1 === B ? 0 : h + 1;
     if (n === 0) this.occMask &= ~(1 << vc);
     this.busy--;
-    this.crReg.next = 1 | (vc << 1);
+    this.outVec.setNext(Out.CR, 1 | (vc << 1));
     this.curEj = (ctl & Fl.TAIL) !== 0 ? -1 : vc;
     this.ejected++;
   }
@@ -444,20 +472,20 @@ export class NetworkInterface extends Module {
   // ---- testbench views
   /** Credits in use on the router's local input VC (flits sent, credit not yet back). */
   occupancy(vc: number): number {
-    return this.vcr[vc * Vr.WORDS + Vr.OCC]!;
+    return N32[this.vcr + vc * Vr.WORDS + Vr.OCC]!;
   }
   creditsPending(vc: number): number {
     let n = 0;
-    for (let c = 0; c < this.cqCount; c++) if (this.cqV[(this.cqHead + c) % this.cqT.length] === vc) n++;
+    for (let c = 0; c < this.cqCount; c++) if (N32[this.cqV + ((this.cqHead + c) % this.cqN)] === vc) n++;
     return n;
   }
   buffered(vc: number): number {
-    return this.vcr[vc * Vr.WORDS + Vr.COUNT]!;
+    return N32[this.vcr + vc * Vr.WORDS + Vr.COUNT]!;
   }
   /** Flits held (pending injection + ejection buffers). */
   get flitsHeld(): number {
     let n = this.pendValid;
-    for (let vc = 0; vc < this.V; vc++) n += this.vcr[vc * Vr.WORDS + Vr.COUNT]!;
+    for (let vc = 0; vc < this.V; vc++) n += N32[this.vcr + vc * Vr.WORDS + Vr.COUNT]!;
     return n;
   }
   check(): void {

@@ -10,16 +10,18 @@
  * Why one store for all routers: at 0.30 packets/node/cycle all 64 routers of an 8x8 mesh are
  * busy every cycle, so each cycle walks the state of every router, far more than the L1 cache
  * holds. Per-router objects cost cache misses on their headers (a dozen typed arrays, signal
- * objects) before any data is touched; here the arrays are shared (their headers stay in
- * cache), the small per-router scalars sit in one record that `step` loads into fields and
- * stores back, and the outputs are register arrays. The per-cycle code is the one the
- * per-router model had, with every record index offset by the router's base (fields `*b`).
+ * objects) before any data is touched; here every fabric's records are ranges of one
+ * module-level buffer (H32/H16/H8, see heap.ts: V8 then embeds the arrays' base and length in
+ * the code), the small per-router scalars sit in one record that `step` loads into fields and
+ * stores back, and the outputs are register arrays. Every record index is offset by the
+ * router's base (fields `*b`).
  *
- * Speed, otherwise: records of a few Int32Arrays (one or two cache lines per flit or VC);
- * bit masks of the VCs in VA or ACTIVE state and of the ports with work (credits in flight,
- * a flit due, a register to clear) instead of scans; conflict-free switch allocation skips the
- * request matrix; a router with empty buffers, no credit in flight and no arriving flit
- * returns after reading its ten input words.
+ * Speed, otherwise: an input VC's record and its first buffer slot share one cache line; narrow
+ * fields are bytes (Int8) and 16-bit words; what a step computes and consumes within the step
+ * is module-level scratch shared by all fabrics; bit masks of the VCs in VA or ACTIVE state and
+ * of the ports with work (credits in flight, a flit due, a register to clear) instead of scans;
+ * conflict-free switch allocation skips the request matrix; a router with empty buffers, no
+ * credit in flight and no arriving flit returns after reading its ten input words.
  */
 import { SimulationError, type BitsVec, type RegArray } from "../rtl/index.ts";
 import {
@@ -38,6 +40,7 @@ import {
   VNET_MASK,
   VNET_SHIFT,
 } from "./flit.ts";
+import { RegisterHeap } from "./heap.ts";
 import { checkRouterParams, firstFrom, type RouterParams } from "./params.ts";
 
 export const PORT_NAMES = ["e", "w", "s", "n", "l"] as const;
@@ -87,7 +90,10 @@ const enum St {
   ACTIVE = 3,
 }
 
-/** Buffer slot record (slot k of input VC i at word i * RS + k * Slot.WORDS of `flits`). */
+/**
+ * Buffer slot record: slot 0 of input VC i's ring is the second half of the VC's block (H32
+ * index vb + i * Vc.WORDS + Vc.SLOT0), slots 1..B-1 are in the ring extension (`slotAt`).
+ */
 const enum Slot {
   CTL = 0,
   SRC = 1,
@@ -101,39 +107,55 @@ const enum Slot {
   WORDS = 8,
 }
 
-/** Input-VC record (record p * vcs + vc): one 64-byte cache line. */
+/**
+ * Input-VC block: one 64-byte cache line per input VC (VC i at H32 index vb + i * Vc.WORDS)
+ * holding the VC's record, its word fields here and its byte fields in Vb, and slot 0 of its
+ * ring. An emptied ring restarts at slot 0, so a VC with one flit (the common case) is one line.
+ */
 const enum Vc {
-  STATE = 0,
-  TIME = 1,
-  /** Output port(s) of the packet (OUT1 = -1: unicast). */
-  OUT0 = 2,
-  OUT1 = 3,
-  /** Output VC held at OUT0 / OUT1 (-1: not yet allocated). */
-  OVC0 = 4,
-  OVC1 = 5,
-  /** Outputs the front flit still has to go to (bit 0: out0, bit 1: out1). */
-  NEED = 6,
-  /** VC granted, pending (vaDelay > 1: VA_PEND state). */
-  GRANT = 7,
-  /** Shares GRANT's word: a switch grant is pending only in ACTIVE state, a VC grant only in VA_PEND. */
-  SAOUT = 7,
-  /** 1 while a switch grant is pending (saDelay > 1), and the cycle it takes effect. */
-  SAPEND = 8,
+  /** St.VA: cycle VC allocation may start; St.ACTIVE: cycle switch allocation may start. */
+  TIME = 0,
   /** Slot.READY of the front flit (kept here so switch allocation does not read the buffer). */
-  READY = 9,
-  SATIME = 10,
+  READY = 1,
+  /** Cycle a pending switch grant takes effect (saDelay > 1). */
+  SATIME = 2,
   /** Flow of the packet at the VC (source, destination, vnet) and its arrival ticket. */
-  FLOW = 11,
-  TICKET = 12,
-  /** 1 once the packet's head flit has left (later packets of the same flow may then allocate). */
-  HEADGONE = 13,
-  /** Ring buffer of the VC: index of the front slot, flits held. */
-  HEAD = 14,
-  COUNT = 15,
+  FLOW = 3,
+  TICKET = 4,
+  /** Words 5..7 hold the byte fields (Vb). */
+  SLOT0 = 8,
   WORDS = 16,
+  SHIFT = 4,
 }
 
-/** Output-VC record (downstream buffer state, record o * vcs + vc). */
+/** Byte fields of an input-VC record: byte offsets in its block, read through the Int8 view H8 (index vb * 4 + i * 64 + field). */
+const enum Vb {
+  STATE = 20,
+  /** Output port(s) of the packet (OUT1 = -1: unicast). */
+  OUT0 = 21,
+  OUT1 = 22,
+  /** Output VC held at OUT0 / OUT1 (-1: not yet allocated). */
+  OVC0 = 23,
+  OVC1 = 24,
+  /** Outputs the front flit still has to go to (bit 0: out0, bit 1: out1). */
+  NEED = 25,
+  /** VC granted, pending (vaDelay > 1: VA_PEND state). */
+  GRANT = 26,
+  /** Shares GRANT's byte: a switch grant is pending only in ACTIVE state, a VC grant only in VA_PEND. */
+  SAOUT = 26,
+  /** 1 while a switch grant is pending (saDelay > 1). */
+  SAPEND = 27,
+  /** 1 once the packet's head flit has left (later packets of the same flow may then allocate). */
+  HEADGONE = 28,
+  /** Ring buffer of the VC: index of the front slot, flits held (0..255: read with & 0xff). */
+  HEAD = 29,
+  COUNT = 30,
+  /** 1 once olderSameFlow found no older head of the packet's flow (that stays so: see there). */
+  FLOWOK = 31,
+  SHIFT = 6,
+}
+
+/** Output-VC record (downstream buffer state): 16-bit fields in H16, record o * vcs + vc from the router's base `ob`. */
 const enum Ov {
   /** Input VC holding the output VC, or -1. */
   OWNER = 0,
@@ -159,34 +181,25 @@ const enum Xb {
 /**
  * Port state (input side, output side and allocator), field-major per router: field F of port
  * p at F * 5 + p, so the loops over the five ports read one or two cache lines, not five.
+ * (What a step computes and uses within the step is in module-level scratch: SA_*, CR_SEND.)
  */
 const enum Pt {
   /** Input port: VCs with a non-empty buffer. */
   OCC = 0,
-  /** Input port: the next head's arrival ticket. */
-  TICKET = 1,
-  /** Output port: output VCs without an owner. */
-  FREE = 2,
-  /** Output port: credit ring (front index, entries). */
-  CQHEAD = 3,
-  CQCOUNT = 4,
-  /** Output port: VC-allocation requests collected this cycle. */
-  VAREQN = 5,
-  /** Switch allocator: output grant pointer, input accept pointer, input's VC round-robin offset. */
-  SAG = 6,
-  SAA = 7,
-  SARR = 8,
-  /** Switch allocator: inputs requesting the output (bit p), outputs the input requests (bit o). */
-  SAREQ = 9,
-  SAINREQ = 10,
-  /** Input port: credit word sent upstream this cycle. */
-  CRSEND = 11,
   /** Input port: VCs in VA state, VCs in ACTIVE state (the allocators' work lists). */
-  VAMASK = 12,
-  ACTMASK = 13,
-  /** Input port: the VC that requests output o is field SALABEL + o. */
-  SALABEL = 16,
-  WORDS = 24,
+  VAMASK = 1,
+  ACTMASK = 2,
+  /** Switch allocator: input's VC round-robin offset, output grant pointer, input accept pointer. */
+  SARR = 3,
+  SAG = 4,
+  SAA = 5,
+  /** Output port: output VCs without an owner. */
+  FREE = 6,
+  /** Output port: credits in flight (received, not yet applied). */
+  CQCOUNT = 7,
+  /** Input port: the next head's arrival ticket. */
+  TICKET = 8,
+  WORDS = 9,
 }
 
 if (
@@ -215,6 +228,41 @@ const enum Rs {
   WORDS = 16,
 }
 
+/*
+ * The register files of all fabrics, in one module-level buffer seen through three typed arrays
+ * (heap.ts says why): each fabric takes a range of it.
+ */
+const HEAP = new RegisterHeap("router state", 1 << 30);
+const H32 = new Int32Array(HEAP.buffer);
+const H16 = new Int16Array(HEAP.buffer);
+const H8 = new Int8Array(HEAP.buffer);
+
+/*
+ * Per-step scratch shared by all fabrics: a router step fills it and consumes it (nothing carries
+ * over to another step), sized for 32 VCs. Method-local aliases such as `const pt = H32` name the
+ * record an index points into.
+ */
+/** VC allocation: requests per output port (valid for the ports requested this cycle), the requesters and their VC masks. */
+const VA_N = new Int32Array(5);
+const VA_REQ = new Int16Array(5 * 5 * 32);
+const VA_REQ_VM = new Int32Array(5 * 5 * 32);
+/** Per input VC (VA) or input port (SA): the output VC / port matched, or -1. */
+const IN_MATCH = new Int16Array(5 * 32);
+/** iSLIP: output VCs granted to the k-th requester (VA), outputs that granted input p (SA). */
+const VA_GMS = new Int32Array(5 * 32);
+const SA_GMS = new Int32Array(5);
+/** Switch allocation: outputs input p requests (bit o), inputs requesting output o (bit p), the VC of input p requesting output o (o * 5 + p). */
+const SA_INREQ = new Int32Array(5);
+const SA_REQ = new Int32Array(5);
+const SA_LABEL = new Int32Array(25);
+/** The ctl word of the flit arriving on each input port (ports in the step's arrival mask). */
+const IN_CTL = new Int32Array(5);
+/** Credit word each input port sends upstream this cycle (ports in the step's crMask). */
+const CR_SEND = new Int32Array(5);
+/** Separable allocators: the requester each output VC / port grants. */
+const VA_GRANTS = new Int16Array(32);
+const SA_GRANTS = new Int8Array(5);
+
 /** Input words per router in the input vector: port p's flit words at 5p..5p+4 (LinkOut order), its credit at 25 + p. */
 export const IN_WORDS = 30;
 
@@ -237,8 +285,15 @@ export class RouterFabric {
   private readonly B: number;
   private readonly L: number;
   private readonly RD: number;
-  /** Per-router scalars (Rs). */
-  private readonly rs: Int32Array;
+  // parameters the per-cycle code reads (a field load, not two)
+  private readonly stDelay: number;
+  private readonly vaDelay: number;
+  private readonly saDelay: number;
+  private readonly vcIters: number;
+  private readonly swIters: number;
+  private readonly waitTailCredit: boolean;
+  /** Index in H32 of the per-router scalars (Rs.WORDS per router). */
+  private readonly rsBase: number;
   /** First protocol violation of each router (buffer overflow, credit underflow), or "". */
   private readonly errors: string[];
   private readonly paths: string[];
@@ -249,19 +304,27 @@ export class RouterFabric {
   /** Flits that left through each output port (statistics), 5 per router. */
   readonly sent: Float64Array;
 
-  // ---- the stepping router's context: its index, record bases and scalars
+  // ---- the stepping router's context: its index, record bases (indices in H32, H16 or H8) and scalars
   private ri = 0;
   /** First port record / output register of the router (index * 5). */
   private P0 = 0;
   private ib = 0;
+  /** H32 index of the router's first input-VC block (H8 index: vb * 4). */
   private vb = 0;
-  private fb = 0;
+  /** H32 index of the router's ring extension (slots 1..B-1 of its VCs). */
+  private eb = 0;
+  /** Port state (H32). */
   private pb = 0;
+  /** Output-VC records (H16). */
   private ob = 0;
+  /** Credit rings (H32). */
   private cb = 0;
+  /** Crossbar records and due masks (H32). */
   private xbb = 0;
   private xdb = 0;
+  /** VC allocator pointers (H16): output VC k's grant pointer at gb + k, input VC i's accept pointer at ab + i. */
   private gb = 0;
+  private ab = 0;
   private cx = 0;
   private cy = 0;
   private t = 0;
@@ -284,49 +347,41 @@ export class RouterFabric {
   /** Output ports with credits in flight (bit o). */
   private cqMask = 0;
 
-  // ---- register files of all routers (records: the const enums above)
+  // ---- register files of all routers (records: the const enums above), ranges of the heap
   /**
-   * Input VCs: VC i's block of VW words at i * VW holds its record (Vc) and then its ring of
-   * bufDepth buffer slots (Slot), so a VC with one flit (the common case: an emptied ring
-   * restarts at slot 0) has record and flit in adjacent cache lines. `flits` is the same
-   * array seen from the first slot (fb = vb + Vc.WORDS, slot k of VC i at i * RS + k * Slot.WORDS).
+   * Input VCs: VC i's block (Vc, Vb) at H32 index vcBase + i * Vc.WORDS, record and ring slot 0
+   * in one cache line; slots 1..B-1 of every VC in the ring extension from extBase.
    */
-  private readonly vcs: Int32Array;
-  private readonly flits: Int32Array;
-  /** Words per VC block: an odd number of cache lines, so the blocks spread over all cache sets. */
-  private readonly VW: number;
-  /** Ring stride seen from `flits` (= VW). */
-  private readonly RS: number;
+  private readonly vcBase: number;
+  private readonly extBase: number;
+  /** Ring slots per VC outside its block (bufDepth - 1). */
+  private readonly B1: number;
   /** Port state, Pt.WORDS * 5 words per router (field-major, see Pt). */
-  private readonly pt: Int32Array;
-  /** Output-VC records, Ov.WORDS words each. */
-  private readonly ovc: Int32Array;
-  /** Credits in flight: a ring of cqN (cycle applied, VC) pairs per output port. */
+  private readonly ptBase: number;
+  /** Output-VC records, Ov.WORDS H16 entries each. */
+  private readonly ovBase: number;
+  /**
+   * Credits in flight: per output port a ring of cqN slots indexed by the cycle the credit was
+   * read (modulo cqN, a power of two above the credit latency): VC + 1, or 0. One credit per
+   * link and cycle, and all wait the same time, so the credit due now is in slot now - creditAt.
+   */
   private readonly cqN: number;
-  private readonly cq: Int32Array;
+  private readonly cqBase: number;
   /** Crossbar pipeline: record per output port and cycle modulo xq (Xb). */
   private readonly xq: number;
-  private readonly xb: Int32Array;
+  private readonly xbBase: number;
   /** Per crossbar slot (cycle modulo xq): output ports with a flit due (bit o). */
-  private readonly xbDue: Int32Array;
+  private readonly xdBase: number;
+  /** VC allocator round-robin pointers: per router, NI grant pointers (output VCs) then NI accept pointers (input VCs), H16. */
+  private readonly vaBase: number;
   /** Cycles from reading a credit to applying it (link latency + credit delay). */
   private readonly creditAt: number;
-  // allocators: round-robin pointers per router, scratch shared (used within one step)
-  private readonly vaG: Int16Array;
-  private readonly vaA: Int16Array;
-  private readonly vaReq: Int16Array;
-  private readonly vaReqVm: Int32Array;
-  private readonly vaInMatch: Int8Array;
-  private readonly vaGrants: Int16Array;
   /** Input port of input VC i. */
   private readonly portOf: Uint8Array;
-  /** iSLIP scratch: output VCs granted to the k-th requester. */
-  private readonly vaGms: Int32Array;
-  private readonly saGrants: Int8Array;
-  /** iSLIP scratch: outputs that granted input p. */
-  private readonly saGms: Int32Array;
   private readonly vnetMask: Int32Array;
   private readonly islipVa: boolean;
+  /** One virtual network: every input VC may take every output VC. */
+  private readonly oneVnet: boolean;
   private readonly islipSa: boolean;
 
   constructor(params: RouterParams, count: number, meshW: number) {
@@ -337,30 +392,38 @@ export class RouterFabric {
     const V = (this.V = params.vcs);
     const B = (this.B = params.bufDepth);
     const NI = Port.COUNT * V;
-    this.rs = new Int32Array(count * Rs.WORDS);
     this.errors = new Array<string>(count).fill("");
     this.paths = new Array<string>(count).fill("");
     this.sent = new Float64Array(count * Port.COUNT);
-    const vw = Vc.WORDS + B * Slot.WORDS;
-    this.VW = this.RS = vw % 32 === 0 ? vw + 16 : vw;
-    this.vcs = this.flits = new Int32Array(count * NI * this.VW);
-    this.pt = new Int32Array(count * Port.COUNT * Pt.WORDS);
-    this.ovc = new Int32Array(count * NI * Ov.WORDS);
-    this.cqN = params.linkLatency + params.creditDelay + 2;
-    this.cq = new Int32Array(count * Port.COUNT * this.cqN * 2);
+    this.B1 = B - 1;
+    this.cqN = 1 << (32 - Math.clz32(params.linkLatency + params.creditDelay));
     this.xq = params.stDelay + params.saDelay + 1;
-    this.xb = new Int32Array(count * Port.COUNT * this.xq * Xb.WORDS);
-    this.xbDue = new Int32Array(count * this.xq);
-    this.vaG = new Int16Array(count * NI);
-    this.vaA = new Int16Array(count * NI);
-    this.vaReq = new Int16Array(Port.COUNT * NI);
-    this.vaReqVm = new Int32Array(Port.COUNT * NI);
-    this.vaInMatch = new Int8Array(NI);
-    this.vaGrants = new Int16Array(V);
+    // the fabric's range of the heap: regions of whole cache lines
+    const line = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+    const sizes = [
+      count * NI * Vc.WORDS * 4,
+      count * NI * (B - 1) * Slot.WORDS * 4,
+      count * Port.COUNT * Pt.WORDS * 4,
+      count * NI * Ov.WORDS * 2,
+      count * Port.COUNT * this.cqN * 4,
+      count * Port.COUNT * this.xq * Xb.WORDS * 4,
+      count * this.xq * 4,
+      count * Rs.WORDS * 4,
+      count * 2 * NI * 2,
+    ].map(line);
+    const start = HEAP.take(this, sizes.reduce((x, y) => x + y, 0));
+    const at: number[] = [];
+    sizes.reduce((off, n) => (at.push(off), off + n), start);
+    this.vcBase = at[0]! >> 2;
+    this.extBase = at[1]! >> 2;
+    this.ptBase = at[2]! >> 2;
+    this.ovBase = at[3]! >> 1;
+    this.cqBase = at[4]! >> 2;
+    this.xbBase = at[5]! >> 2;
+    this.xdBase = at[6]! >> 2;
+    this.rsBase = at[7]! >> 2;
+    this.vaBase = at[8]! >> 1;
     this.portOf = Uint8Array.from({ length: NI }, (_, i) => Math.floor(i / V));
-    this.vaGms = new Int32Array(NI);
-    this.saGrants = new Int8Array(Port.COUNT);
-    this.saGms = new Int32Array(Port.COUNT);
     this.vnetMask = new Int32Array(params.vnets);
     const per = V / params.vnets;
     for (let k = 0; k < params.vnets; k++) {
@@ -368,17 +431,24 @@ export class RouterFabric {
       this.vnetMask[k] = per === 32 ? -1 : (m << (k * per)) | 0;
     }
     this.L = params.linkLatency;
+    this.stDelay = params.stDelay;
+    this.vaDelay = params.vaDelay;
+    this.saDelay = params.saDelay;
+    this.vcIters = params.vcIters;
+    this.swIters = params.swIters;
+    this.waitTailCredit = params.waitTailCredit;
     this.creditAt = params.linkLatency + params.creditDelay;
     this.RD = params.routingDelay;
     this.islipVa = params.vcAlloc === "islip";
+    this.oneVnet = params.vnets === 1;
     this.islipSa = params.swAlloc === "islip";
     for (let ri = 0; ri < count; ri++) this.clearState(ri);
   }
 
   /** Registers router `index` (encoded coordinates cx, cy) and its output registers. */
   attach(index: number, cx: number, cy: number, outputs: RouterOutputs): void {
-    this.rs[index * Rs.WORDS + Rs.CX] = cx;
-    this.rs[index * Rs.WORDS + Rs.CY] = cy;
+    H32[this.rsBase + index * Rs.WORDS + Rs.CX] = cx;
+    H32[this.rsBase + index * Rs.WORDS + Rs.CY] = cy;
     this.paths[index] = outputs.path;
     for (let p = 0; p < Port.COUNT; p++) this.oRegs[index * Port.COUNT + p] = outputs.flit[p]!;
     this.crRegs[index] = outputs.credit;
@@ -396,16 +466,17 @@ export class RouterFabric {
     this.ri = ri;
     this.P0 = ri * Port.COUNT;
     this.ib = ri * IN_WORDS;
-    this.vb = ri * NI * this.VW;
-    this.fb = this.vb + Vc.WORDS;
-    this.pb = ri * Port.COUNT * Pt.WORDS;
-    this.ob = ri * NI * Ov.WORDS;
-    this.cb = ri * Port.COUNT * this.cqN * 2;
-    this.xbb = ri * Port.COUNT * this.xq * Xb.WORDS;
-    this.xdb = ri * this.xq;
-    this.gb = ri * NI;
-    const rs = this.rs;
-    const b = ri * Rs.WORDS;
+    this.vb = this.vcBase + ri * NI * Vc.WORDS;
+    this.eb = this.extBase + ri * NI * this.B1 * Slot.WORDS;
+    this.pb = this.ptBase + ri * Port.COUNT * Pt.WORDS;
+    this.ob = this.ovBase + ri * NI * Ov.WORDS;
+    this.cb = this.cqBase + ri * Port.COUNT * this.cqN;
+    this.xbb = this.xbBase + ri * Port.COUNT * this.xq * Xb.WORDS;
+    this.xdb = this.xdBase + ri * this.xq;
+    this.gb = this.vaBase + ri * 2 * NI;
+    this.ab = this.gb + NI;
+    const rs = H32;
+    const b = this.rsBase + ri * Rs.WORDS;
     this.t = rs[b + Rs.T]!;
     this.busy = rs[b + Rs.BUSY]!;
     this.nBuf = rs[b + Rs.NBUF]!;
@@ -422,8 +493,8 @@ export class RouterFabric {
 
   /** Stores the stepping router's scalars back into its record. */
   private leave(): void {
-    const rs = this.rs;
-    const b = this.ri * Rs.WORDS;
+    const rs = H32;
+    const b = this.rsBase + this.ri * Rs.WORDS;
     rs[b + Rs.T] = this.t;
     rs[b + Rs.BUSY] = this.busy;
     rs[b + Rs.NBUF] = this.nBuf;
@@ -438,7 +509,7 @@ export class RouterFabric {
 
   /** Synchronous reset of router ri (its clocked block, reset asserted). */
   reset(ri: number): void {
-    const dirty = this.rs[ri * Rs.WORDS + Rs.DIRTY]!;
+    const dirty = H32[this.rsBase + ri * Rs.WORDS + Rs.DIRTY]!;
     this.clearState(ri);
     for (let p = 0; p < Port.COUNT; p++) {
       if ((dirty & (1 << p)) !== 0) this.oRegs[ri * Port.COUNT + p]!.set(0, 0);
@@ -453,8 +524,8 @@ export class RouterFabric {
    */
   step(ri: number): void {
     const iv = this.inVec!;
-    const rs = this.rs;
-    const b = ri * Rs.WORDS;
+    const rs = H32;
+    const b = this.rsBase + ri * Rs.WORDS;
     const ib = ri * IN_WORDS;
     if (rs[b + Rs.BUSY] === 0 && rs[b + Rs.DIRTY] === 0) {
       let any = 0;
@@ -480,9 +551,13 @@ export class RouterFabric {
     const ib = this.ib;
     let arrived = 0;
     for (let p = 0; p < Port.COUNT; p++) {
-      if ((iv.get(ib + p * 5) & 1) !== 0) arrived |= 1 << p;
+      const ctl = iv.get(ib + p * 5);
+      if ((ctl & 1) !== 0) {
+        arrived |= 1 << p;
+        IN_CTL[p] = ctl;
+      }
       const c = iv.get(ib + 25 + p);
-      if (c !== 0) this.pushCredit(p, c >>> 1, now + this.creditAt);
+      if (c !== 0) this.pushCredit(p, c >>> 1, now);
     }
     if (arrived !== 0) this.receive(arrived, now);
     if (this.busy === 0) {
@@ -499,30 +574,33 @@ export class RouterFabric {
   }
 
   private clearState(ri: number): void {
-    const pt = this.pt;
-    const ovc = this.ovc;
-    const xb = this.xb;
     const V = this.V;
     const NI = Port.COUNT * V;
-    const b = ri * Rs.WORDS;
-    this.rs.fill(0, b, b + Rs.CX);
+    const b = this.rsBase + ri * Rs.WORDS;
+    H32.fill(0, b, b + Rs.CX);
     // every VC St.IDLE, no switch grant pending, empty ring buffers
-    this.vcs.fill(0, ri * NI * this.VW, (ri + 1) * NI * this.VW);
+    const vb = this.vcBase + ri * NI * Vc.WORDS;
+    H32.fill(0, vb, vb + NI * Vc.WORDS);
     // occupancy, tickets, credit rings, allocator pointers: 0; every output VC free
-    const pb = ri * Port.COUNT * Pt.WORDS;
-    this.pt.fill(0, pb, pb + Port.COUNT * Pt.WORDS);
+    const pb = this.ptBase + ri * Port.COUNT * Pt.WORDS;
+    H32.fill(0, pb, pb + Port.COUNT * Pt.WORDS);
     const all = V === 32 ? -1 : (1 << V) - 1;
-    for (let p = 0; p < Port.COUNT; p++) pt[pb + Pt.FREE * Port.COUNT + p] = all;
-    for (let j = ri * NI * Ov.WORDS; j < (ri + 1) * NI * Ov.WORDS; j += Ov.WORDS) {
-      ovc[j + Ov.OWNER] = -1;
-      ovc[j + Ov.OCC] = 0;
-      ovc[j + Ov.TAIL] = 0;
+    for (let p = 0; p < Port.COUNT; p++) H32[pb + Pt.FREE * Port.COUNT + p] = all;
+    const ob = this.ovBase + ri * NI * Ov.WORDS;
+    for (let j = ob; j < ob + NI * Ov.WORDS; j += Ov.WORDS) {
+      H16[j + Ov.OWNER] = -1;
+      H16[j + Ov.OCC] = 0;
+      H16[j + Ov.TAIL] = 0;
     }
+    const cb = this.cqBase + ri * Port.COUNT * this.cqN;
+    H32.fill(0, cb, cb + Port.COUNT * this.cqN);
     const xn = Port.COUNT * this.xq * Xb.WORDS;
-    for (let x = ri * xn; x < (ri + 1) * xn; x += Xb.WORDS) xb[x + Xb.T] = -1;
-    this.xbDue.fill(0, ri * this.xq, (ri + 1) * this.xq);
-    this.vaG.fill(0, ri * NI, (ri + 1) * NI);
-    this.vaA.fill(0, ri * NI, (ri + 1) * NI);
+    const xbb = this.xbBase + ri * xn;
+    for (let x = xbb; x < xbb + xn; x += Xb.WORDS) H32[x + Xb.T] = -1;
+    const xdb = this.xdBase + ri * this.xq;
+    H32.fill(0, xdb, xdb + this.xq);
+    const gb = this.vaBase + ri * 2 * NI;
+    H16.fill(0, gb, gb + 2 * NI);
     this.errors[ri] = "";
   }
 
@@ -573,183 +651,178 @@ export class RouterFabric {
 
 
 
-  private pushCredit(port: number, vc: number, at: number): void {
-    const pt = this.pt;
-    const cq = this.cq;
-    const pb = this.pb;
-    const cb = this.cb;
-    const n = this.cqN;
-    const k = pt[pb + Pt.CQCOUNT * Port.COUNT + port]!;
-    if (k >= n) {
-      this.fail(`credit queue overflow at output ${PORT_NAMES[port]}`);
-      return;
-    }
-    let h = pt[pb + Pt.CQHEAD * Port.COUNT + port]! + k;
-    if (h >= n) h -= n;
-    const slot = port * n + h;
-    cq[cb + 2 * slot] = at;
-    cq[cb + 2 * slot + 1] = vc;
-    pt[pb + Pt.CQCOUNT * Port.COUNT + port] = k + 1;
+  /** A credit for output `port`, VC vc, read in cycle `now`. */
+  private pushCredit(port: number, vc: number, now: number): void {
+    H32[this.cb + port * this.cqN + (now & (this.cqN - 1))] = vc + 1;
+    H32[this.pb + Pt.CQCOUNT * Port.COUNT + port]!++;
     this.cqMask |= 1 << port;
     this.busy++;
     this.nCred++;
   }
 
+  /** H32 index of ring slot k of the stepping router's input VC i. */
+  private slotAt(i: number, k: number): number {
+    return k === 0 ? this.vb + (i << Vc.SHIFT) + Vc.SLOT0 : this.eb + (i * this.B1 + k - 1) * Slot.WORDS;
+  }
 
   /** Writes arriving flits into their VC buffers (usable from cycle now + linkLatency). */
   private receive(arrived: number, now: number): void {
-    const pt = this.pt;
+    const pt = H32;
     const vb = this.vb;
-    const fb = this.fb;
     const pb = this.pb;
     const V = this.V;
     const B = this.B;
     const ready = now + this.L;
     const iv = this.inVec!;
-    const vcs = this.vcs;
-    const flits = this.flits;
-    for (let p = 0; p < Port.COUNT; p++) {
-      if ((arrived & (1 << p)) === 0) continue;
-      const ctl = iv.get(this.ib + p * 5);
+    const vw = H32;
+    const vy = H8;
+    let ports = arrived;
+    while (ports !== 0) {
+      const p = 31 - Math.clz32(ports & -ports);
+      ports &= ports - 1;
+      const ctl = IN_CTL[p]!;
       const vc = (ctl >>> Fl.VC_SHIFT) & Fl.VC_MASK;
       if (vc >= V) {
         this.fail(`flit on input ${PORT_NAMES[p]} names VC ${vc} >= ${V}`);
         continue;
       }
       const i = p * V + vc;
-      const r = i * this.VW;
-      const n = vcs[vb + r + Vc.COUNT]!;
+      const w = vb + (i << Vc.SHIFT);
+      const y = w << 2;
+      const n = vy[y + Vb.COUNT]! & 0xff;
       if (n >= B) {
         this.fail(`buffer overflow on input ${PORT_NAMES[p]} VC ${vc} (no credit was available)`);
         continue;
       }
-      let k = vcs[vb + r + Vc.HEAD]! + n;
+      let k = (vy[y + Vb.HEAD]! & 0xff) + n;
       if (k >= B) k -= B;
-      const s = i * this.RS + k * Slot.WORDS;
-      flits[fb + s + Slot.CTL] = ctl;
-      flits[fb + s + Slot.SRC] = iv.get(this.ib + p * 5 + 1);
-      flits[fb + s + Slot.DATA] = iv.get(this.ib + p * 5 + 2);
-      flits[fb + s + Slot.CT] = iv.get(this.ib + p * 5 + 3);
-      flits[fb + s + Slot.IT] = iv.get(this.ib + p * 5 + 4);
-      flits[fb + s + Slot.READY] = ready;
+      const s = k === 0 ? w + Vc.SLOT0 : this.eb + (i * this.B1 + k - 1) * Slot.WORDS;
+      const src = iv.get(this.ib + p * 5 + 1);
+      vw[s + Slot.CTL] = ctl;
+      vw[s + Slot.SRC] = src;
+      vw[s + Slot.DATA] = iv.get(this.ib + p * 5 + 2);
+      vw[s + Slot.CT] = iv.get(this.ib + p * 5 + 3);
+      vw[s + Slot.IT] = iv.get(this.ib + p * 5 + 4);
+      vw[s + Slot.READY] = ready;
+      let ticket = 0;
       if ((ctl & Fl.HEAD) !== 0) {
-        const t = pt[pb + Pt.TICKET * Port.COUNT + p]!;
-        flits[fb + s + Slot.TICKET] = t;
-        pt[pb + Pt.TICKET * Port.COUNT + p] = (t + 1) & 0x3fffffff;
+        ticket = pt[pb + Pt.TICKET * Port.COUNT + p]!;
+        vw[s + Slot.TICKET] = ticket;
+        pt[pb + Pt.TICKET * Port.COUNT + p] = (ticket + 1) & 0x3fffffff;
       }
-      vcs[vb + r + Vc.COUNT] = n + 1;
-      if (n === 0) vcs[vb + r + Vc.READY] = ready;
+      vy[y + Vb.COUNT] = n + 1;
+      if (n === 0) vw[w + Vc.READY] = ready;
       pt[pb + Pt.OCC * Port.COUNT + p] |= 1 << vc;
       this.busy++;
       this.nBuf++;
-      if (vcs[vb + r + Vc.STATE] === St.IDLE) {
+      if (vy[y + Vb.STATE] === St.IDLE) {
         if ((ctl & Fl.HEAD) === 0) this.fail(`body flit on idle input ${PORT_NAMES[p]} VC ${vc}`);
-        this.startPacket(i, p, ctl, flits[fb + s + Slot.SRC]!, flits[fb + s + Slot.TICKET]!, ready + this.RD);
+        this.startPacket(i, p, ctl, src, ticket, ready + this.RD);
       }
     }
   }
 
   /** Sets input VC i's state, keeping the port's St.VA and St.ACTIVE masks (the allocators' work lists). */
   private setState(i: number, st: number): void {
-    const vcs = this.vcs;
-    const portOf = this.portOf;
-    const vb = this.vb;
-    const pb = this.pb;
-    vcs[vb + i * this.VW + Vc.STATE] = st;
-    const p = portOf[i]!;
+    H8[((this.vb + (i << Vc.SHIFT)) << 2) + Vb.STATE] = st;
+    const p = this.portOf[i]!;
     const bit = 1 << (i - p * this.V);
-    const pt = this.pt;
-    const va = pb + Pt.VAMASK * Port.COUNT + p;
-    const act = pb + Pt.ACTMASK * Port.COUNT + p;
+    const pt = H32;
+    const va = this.pb + Pt.VAMASK * Port.COUNT + p;
+    const act = this.pb + Pt.ACTMASK * Port.COUNT + p;
     pt[va] = st === St.VA ? pt[va]! | bit : pt[va]! & ~bit;
     pt[act] = st === St.ACTIVE ? pt[act]! | bit : pt[act]! & ~bit;
   }
 
   private startPacket(i: number, p: number, ctl: number, src: number, ticket: number, vaAt: number): void {
-    const vb = this.vb;
     const rt = this.route(ctl, p);
-    const vcs = this.vcs;
-    const r = i * this.VW;
-    vcs[vb + r + Vc.FLOW] = (src & 1023) | (((ctl >>> Fl.DX_SHIFT) & 1023) << 10) | (((ctl >>> Fl.VNET_SHIFT) & 7) << 20);
-    vcs[vb + r + Vc.TICKET] = ticket;
-    vcs[vb + r + Vc.HEADGONE] = 0;
-    vcs[vb + r + Vc.OUT0] = rt & 15;
-    vcs[vb + r + Vc.OUT1] = (rt >>> 4) - 1;
-    vcs[vb + r + Vc.OVC0] = -1;
-    vcs[vb + r + Vc.OVC1] = -1;
+    const vw = H32;
+    const vy = H8;
+    const w = this.vb + (i << Vc.SHIFT);
+    const y = w << 2;
+    vw[w + Vc.FLOW] = (src & 1023) | (((ctl >>> Fl.DX_SHIFT) & 1023) << 10) | (((ctl >>> Fl.VNET_SHIFT) & 7) << 20);
+    vw[w + Vc.TICKET] = ticket;
+    vy[y + Vb.HEADGONE] = 0;
+    vy[y + Vb.FLOWOK] = 0;
+    vy[y + Vb.OUT0] = rt & 15;
+    vy[y + Vb.OUT1] = (rt >>> 4) - 1;
+    vy[y + Vb.OVC0] = -1;
+    vy[y + Vb.OVC1] = -1;
     this.setState(i, St.VA);
-    vcs[vb + r + Vc.TIME] = vaAt;
+    vw[w + Vc.TIME] = vaAt;
     this.nVa++;
   }
 
   private applyCredits(now: number): void {
-    const pt = this.pt;
-    const cq = this.cq;
+    const pt = H32;
     const pb = this.pb;
     const ob = this.ob;
-    const cb = this.cb;
     const n = this.cqN;
     const V = this.V;
-    const wait = this.params.waitTailCredit;
-    const ovc = this.ovc;
+    const wait = this.waitTailCredit;
+    const ovc = H16;
+    // the slot of the credits read creditAt cycles ago
+    const at = (now - this.creditAt) & (n - 1);
     let ports = this.cqMask;
     while (ports !== 0) {
       const o = 31 - Math.clz32(ports & -ports);
       ports &= ports - 1;
-      let k = pt[pb + Pt.CQCOUNT * Port.COUNT + o]!;
-      let h = pt[pb + Pt.CQHEAD * Port.COUNT + o]!;
-      while (k > 0 && cq[cb + 2 * (o * n + h)]! <= now) {
-        const vc = cq[cb + 2 * (o * n + h) + 1]!;
-        const j = (o * V + vc) * Ov.WORDS;
-        const occ = ovc[ob + j + Ov.OCC]!;
-        if (occ === 0) this.fail(`credit underflow at output ${PORT_NAMES[o]} VC ${vc}`);
-        else ovc[ob + j + Ov.OCC] = occ - 1;
-        if (wait && occ === 1 && ovc[ob + j + Ov.TAIL] === 1) {
-          ovc[ob + j + Ov.OWNER] = -1;
-          ovc[ob + j + Ov.TAIL] = 0;
-          pt[pb + Pt.FREE * Port.COUNT + o] |= 1 << vc;
-        }
-        h = h + 1 === n ? 0 : h + 1;
-        k--;
-        this.busy--;
-        this.nCred--;
+      const s = this.cb + o * n + at;
+      const c = H32[s]!;
+      if (c === 0) continue;
+      H32[s] = 0;
+      const vc = c - 1;
+      const j = ob + (o * V + vc) * Ov.WORDS;
+      const occ = ovc[j + Ov.OCC]!;
+      if (occ === 0) this.fail(`credit underflow at output ${PORT_NAMES[o]} VC ${vc}`);
+      else ovc[j + Ov.OCC] = occ - 1;
+      if (wait && occ === 1 && ovc[j + Ov.TAIL] === 1) {
+        ovc[j + Ov.OWNER] = -1;
+        ovc[j + Ov.TAIL] = 0;
+        pt[pb + Pt.FREE * Port.COUNT + o] |= 1 << vc;
       }
-      pt[pb + Pt.CQHEAD * Port.COUNT + o] = h;
-      pt[pb + Pt.CQCOUNT * Port.COUNT + o] = k;
-      if (k === 0) this.cqMask &= ~(1 << o);
+      this.busy--;
+      this.nCred--;
+      if (--pt[pb + Pt.CQCOUNT * Port.COUNT + o]! === 0) this.cqMask &= ~(1 << o);
     }
   }
 
   // ------------------------------------------------------------------ VC allocation
 
   private allocateVcs(now: number): void {
-    const pt = this.pt;
-    const vaReq = this.vaReq;
-    const vaReqVm = this.vaReqVm;
+    const pt = H32;
+    const vaReq = VA_REQ;
+    const vaReqVm = VA_REQ_VM;
     const vnetMask = this.vnetMask;
     const vb = this.vb;
     const pb = this.pb;
     const V = this.V;
     const NI = Port.COUNT * V;
-    const vcs = this.vcs;
+    const vw = H32;
+    const vy = H8;
     let any = 0;
     for (let p = 0; p < Port.COUNT; p++) {
-      const occ = pt[pb + Pt.OCC * Port.COUNT + p]!;
       // VCs in St.VA state (they hold their head flit, so they are a subset of occ)
       let m = pt[pb + Pt.VAMASK * Port.COUNT + p]!;
+      if (m === 0) continue;
+      const occ = pt[pb + Pt.OCC * Port.COUNT + p]!;
       while (m !== 0) {
         const vc = 31 - Math.clz32(m & -m);
         m &= m - 1;
         const i = p * V + vc;
-        const r = i * this.VW;
-        if (vcs[vb + r + Vc.TIME]! > now) continue;
-        if (occ !== 1 << vc && this.olderSameFlow(p, i)) continue;
-        const o = vcs[vb + r + Vc.OVC0]! < 0 ? vcs[vb + r + Vc.OUT0]! : vcs[vb + r + Vc.OUT1]!;
-        const k = pt[pb + Pt.VAREQN * Port.COUNT + o]!;
+        const w = vb + (i << Vc.SHIFT);
+        if (vw[w + Vc.TIME]! > now) continue;
+        const y = w << 2;
+        if (vy[y + Vb.FLOWOK] === 0) {
+          if (occ !== 1 << vc && this.olderSameFlow(p, i)) continue;
+          vy[y + Vb.FLOWOK] = 1;
+        }
+        const o = vy[y + Vb.OVC0]! < 0 ? vy[y + Vb.OUT0]! : vy[y + Vb.OUT1]!;
+        const k = (any & (1 << o)) === 0 ? 0 : VA_N[o]!;
         vaReq[o * NI + k] = i;
         // the front flit is the packet's head: its vnet is in the flow word (bits 20..22)
-        vaReqVm[o * NI + k] = vnetMask[(vcs[vb + r + Vc.FLOW]! >>> 20) & Fl.VNET_MASK]!;
-        pt[pb + Pt.VAREQN * Port.COUNT + o] = k + 1;
+        vaReqVm[o * NI + k] = vnetMask[(vw[w + Vc.FLOW]! >>> 20) & Fl.VNET_MASK]!;
+        VA_N[o] = k + 1;
         any |= 1 << o;
       }
     }
@@ -757,9 +830,8 @@ export class RouterFabric {
       if ((any & (1 << o)) === 0) continue;
       if (this.islipVa) this.vaIslip(o, now);
       else this.vaSeparable(o, now);
-      pt[pb + Pt.VAREQN * Port.COUNT + o] = 0;
     }
-    if (this.params.vaDelay > 1) {
+    if (this.vaDelay > 1) {
       // update phase: grants evaluated vaDelay - 1 cycles ago take effect
       for (let p = 0; p < Port.COUNT; p++) {
         let m = pt[pb + Pt.OCC * Port.COUNT + p]!;
@@ -767,7 +839,8 @@ export class RouterFabric {
           const vc = 31 - Math.clz32(m & -m);
           m &= m - 1;
           const i = p * V + vc;
-          if (vcs[vb + i * this.VW + Vc.STATE] === St.VA_PEND && vcs[vb + i * this.VW + Vc.TIME] === now) this.vaPendingUpdate(i, now);
+          const w = vb + (i << Vc.SHIFT);
+          if (vy[(w << 2) + Vb.STATE] === St.VA_PEND && vw[w + Vc.TIME] === now) this.vaPendingUpdate(i, now);
         }
       }
     }
@@ -776,38 +849,39 @@ export class RouterFabric {
   /**
    * Packets of one flow (source, destination, vnet) stay in order: a head does not allocate
    * while an older head of its flow at the same input has not left. (They share the XY path,
-   * so order at every input keeps order end to end.)
+   * so order at every input keeps order end to end.) The heads that can block a packet arrived
+   * before it, so they are all present when it starts; they only leave, so once none blocks, none
+   * ever will, and the caller records that in Vb.FLOWOK instead of searching every cycle.
    */
   private olderSameFlow(p: number, i: number): boolean {
-    const pt = this.pt;
+    const pt = H32;
     const vb = this.vb;
-    const fb = this.fb;
-    const pb = this.pb;
     const V = this.V;
     const B = this.B;
-    const vcs = this.vcs;
-    const flits = this.flits;
-    const f = vcs[vb + i * this.VW + Vc.FLOW]!;
-    const t = vcs[vb + i * this.VW + Vc.TICKET]!;
-    let m = pt[pb + Pt.OCC * Port.COUNT + p]!;
+    const vw = H32;
+    const vy = H8;
+    const f = vw[vb + (i << Vc.SHIFT) + Vc.FLOW]!;
+    const t = vw[vb + (i << Vc.SHIFT) + Vc.TICKET]!;
+    let m = pt[this.pb + Pt.OCC * Port.COUNT + p]!;
     while (m !== 0) {
       const vc = 31 - Math.clz32(m & -m);
       m &= m - 1;
       const j = p * V + vc;
       if (j === i) continue;
-      const r = j * this.VW;
-      if (vcs[vb + r + Vc.STATE] !== St.IDLE && vcs[vb + r + Vc.HEADGONE] === 0 && vcs[vb + r + Vc.FLOW] === f && ((vcs[vb + r + Vc.TICKET]! - t) & 0x3fffffff) > 0x1fffffff) return true;
-      const n = vcs[vb + r + Vc.COUNT]!;
+      const w = vb + (j << Vc.SHIFT);
+      const y = w << 2;
+      if (vy[y + Vb.STATE] !== St.IDLE && vy[y + Vb.HEADGONE] === 0 && vw[w + Vc.FLOW] === f && ((vw[w + Vc.TICKET]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+      const n = vy[y + Vb.COUNT]! & 0xff;
       if (n < 2) continue;
       // heads queued behind the VC's current packet (VCs reused before the tail credit returned)
-      const h = vcs[vb + r + Vc.HEAD]!;
+      const h = vy[y + Vb.HEAD]! & 0xff;
       for (let k = 1; k < n; k++) {
         const hk = h + k;
-        const s = j * this.RS + (hk >= B ? hk - B : hk) * Slot.WORDS;
-        const c = flits[fb + s + Slot.CTL]!;
+        const s = this.slotAt(j, hk >= B ? hk - B : hk);
+        const c = vw[s + Slot.CTL]!;
         if ((c & Fl.HEAD) === 0) continue;
-        const g = (flits[fb + s + Slot.SRC]! & 1023) | (((c >>> Fl.DX_SHIFT) & 1023) << 10) | (((c >>> Fl.VNET_SHIFT) & 7) << 20);
-        if (g === f && ((flits[fb + s + Slot.TICKET]! - t) & 0x3fffffff) > 0x1fffffff) return true;
+        const g = (vw[s + Slot.SRC]! & 1023) | (((c >>> Fl.DX_SHIFT) & 1023) << 10) | (((c >>> Fl.VNET_SHIFT) & 7) << 20);
+        if (g === f && ((vw[s + Slot.TICKET]! - t) & 0x3fffffff) > 0x1fffffff) return true;
       }
     }
     return false;
@@ -815,46 +889,58 @@ export class RouterFabric {
 
   /** iSLIP over the output VCs of port `o` (every requester asks for every free VC of its class). */
   private vaIslip(o: number, now: number): void {
-    const pt = this.pt;
-    const vaG = this.vaG;
-    const vaA = this.vaA;
-    const vaReq = this.vaReq;
-    const vaReqVm = this.vaReqVm;
+    const pt = H32;
+    const vaG = H16;
+    const vaA = H16;
+    const vaReq = VA_REQ;
+    const vaReqVm = VA_REQ_VM;
     const pb = this.pb;
     const gb = this.gb;
+    const ab = this.ab;
     const V = this.V;
     const NI = Port.COUNT * V;
-    const n = pt[pb + Pt.VAREQN * Port.COUNT + o]!;
+    const n = VA_N[o]!;
     const base = o * NI;
     const fm = pt[pb + Pt.FREE * Port.COUNT + o]!;
     if (n === 1) {
       const i = vaReq[base]!;
       const m = fm & vaReqVm[base]!;
       if (m === 0) return this.vaResult(i, -1, now);
-      const a = vaA[gb + i]!;
+      const a = vaA[ab + i]!;
       const start = a > o * V && a < o * V + V ? a - o * V : 0;
       const v = firstFrom(m, start);
       vaG[gb + o * V + v] = i + 1 === NI ? 0 : i + 1;
-      vaA[gb + i] = o * V + v + 1 === NI ? 0 : o * V + v + 1;
+      vaA[ab + i] = o * V + v + 1 === NI ? 0 : o * V + v + 1;
       return this.vaResult(i, v, now);
     }
-    const inMatch = this.vaInMatch;
+    const inMatch = IN_MATCH;
     for (let k = 0; k < n; k++) inMatch[vaReq[base + k]!] = -1;
     let outFree = fm;
-    const gms = this.vaGms;
-    for (let iter = 0; iter < this.params.vcIters; iter++) {
+    const gms = VA_GMS;
+    // requesters not matched yet (an iteration with none left would grant nothing)
+    let left = n;
+    for (let iter = 0; iter < this.vcIters && left !== 0; iter++) {
       // grant: each unmatched free output VC picks the first unmatched requester from its pointer
       // (each VC grants one requester, so the VCs granted to requester k are collected in
       // gms[k] as the grants are made, instead of being searched for in the accept step)
       let m = outFree;
       let granted = false;
+      // nobody matched yet and (one vnet) every requester may take every VC: no checks needed
+      const open = iter === 0 && this.oneVnet;
       for (let k = 0; k < n; k++) gms[k] = 0;
+      const gv = gb + o * V;
       while (m !== 0) {
         const v = 31 - Math.clz32(m & -m);
         m &= m - 1;
-        const g = vaG[gb + o * V + v]!;
+        const g = vaG[gv + v]!;
+        // requesters are in ascending order: the first at or after the pointer, cyclically
         let k0 = 0;
         while (k0 < n && vaReq[base + k0]! < g) k0++;
+        if (open) {
+          gms[k0 === n ? 0 : k0]! |= 1 << v;
+          granted = true;
+          continue;
+        }
         for (let c = 0; c < n; c++) {
           let k = k0 + c;
           if (k >= n) k -= n;
@@ -873,13 +959,14 @@ export class RouterFabric {
         if (inMatch[i] !== -1) continue;
         const gm = gms[k]!;
         if (gm === 0) continue;
-        const a = vaA[gb + i]!;
+        const a = vaA[ab + i]!;
         const v = firstFrom(gm, a > o * V && a < o * V + V ? a - o * V : 0);
         inMatch[i] = v;
         outFree &= ~(1 << v);
+        left--;
         if (iter === 0) {
           vaG[gb + o * V + v] = i + 1 === NI ? 0 : i + 1;
-          vaA[gb + i] = o * V + v + 1 === NI ? 0 : o * V + v + 1;
+          vaA[ab + i] = o * V + v + 1 === NI ? 0 : o * V + v + 1;
         }
       }
     }
@@ -891,27 +978,28 @@ export class RouterFabric {
 
   /** Separable input-first round-robin: each requester picks a free VC, each VC picks a requester. */
   private vaSeparable(o: number, now: number): void {
-    const pt = this.pt;
-    const vaG = this.vaG;
-    const vaA = this.vaA;
-    const vaReq = this.vaReq;
-    const vaReqVm = this.vaReqVm;
+    const pt = H32;
+    const vaG = H16;
+    const vaA = H16;
+    const vaReq = VA_REQ;
+    const vaReqVm = VA_REQ_VM;
     const pb = this.pb;
     const gb = this.gb;
+    const ab = this.ab;
     const V = this.V;
     const NI = Port.COUNT * V;
-    const n = pt[pb + Pt.VAREQN * Port.COUNT + o]!;
+    const n = VA_N[o]!;
     const base = o * NI;
     const fm = pt[pb + Pt.FREE * Port.COUNT + o]!;
-    const grants = this.vaGrants;
+    const grants = VA_GRANTS;
     grants.fill(-1);
-    const inMatch = this.vaInMatch;
+    const inMatch = IN_MATCH;
     for (let k = 0; k < n; k++) {
       const i = vaReq[base + k]!;
       inMatch[i] = -1;
       const m = fm & vaReqVm[base + k]!;
       if (m === 0) continue;
-      const a = vaA[gb + i]!;
+      const a = vaA[ab + i]!;
       const v = firstFrom(m, a > o * V && a < o * V + V ? a - o * V : 0);
       // output arbiter: keep the requester nearest after the VC's pointer
       const cur = grants[v]!;
@@ -923,7 +1011,7 @@ export class RouterFabric {
       if (i < 0) continue;
       inMatch[i] = v;
       vaG[gb + o * V + v] = i + 1 === NI ? 0 : i + 1;
-      vaA[gb + i] = o * V + v + 1 === NI ? 0 : o * V + v + 1;
+      vaA[ab + i] = o * V + v + 1 === NI ? 0 : o * V + v + 1;
     }
     for (let k = 0; k < n; k++) {
       const i = vaReq[base + k]!;
@@ -933,12 +1021,10 @@ export class RouterFabric {
 
   /** Outcome of VC allocation for input VC i evaluated at `now`: output VC v of its target port, or -1. */
   private vaResult(i: number, v: number, now: number): void {
-    const vcs = this.vcs;
-    const vb = this.vb;
-    const d = this.params.vaDelay;
-    const r = i * this.VW;
+    const w = this.vb + (i << Vc.SHIFT);
+    const d = this.vaDelay;
     if (v < 0) {
-      vcs[vb + r + Vc.TIME] = now + d;
+      H32[w + Vc.TIME] = now + d;
       return;
     }
     if (d === 1) {
@@ -946,65 +1032,63 @@ export class RouterFabric {
       return;
     }
     this.setState(i, St.VA_PEND);
-    vcs[vb + r + Vc.GRANT] = v;
-    vcs[vb + r + Vc.TIME] = now + d - 1;
+    H8[(w << 2) + Vb.GRANT] = v;
+    H32[w + Vc.TIME] = now + d - 1;
   }
 
   private vaPendingUpdate(i: number, now: number): void {
-    const ovc = this.ovc;
-    const vb = this.vb;
-    const ob = this.ob;
-    const vcs = this.vcs;
-    const r = i * this.VW;
-    const o = vcs[vb + r + Vc.OVC0]! < 0 ? vcs[vb + r + Vc.OUT0]! : vcs[vb + r + Vc.OUT1]!;
-    const v = vcs[vb + r + Vc.GRANT]!;
-    if (ovc[ob + (o * this.V + v) * Ov.WORDS + Ov.OWNER]! >= 0) {
+    const vy = H8;
+    const w = this.vb + (i << Vc.SHIFT);
+    const y = w << 2;
+    const o = vy[y + Vb.OVC0]! < 0 ? vy[y + Vb.OUT0]! : vy[y + Vb.OUT1]!;
+    const v = vy[y + Vb.GRANT]!;
+    if (H16[this.ob + (o * this.V + v) * Ov.WORDS + Ov.OWNER]! >= 0) {
       this.setState(i, St.VA);
-      vcs[vb + r + Vc.TIME] = now + 1;
+      H32[w + Vc.TIME] = now + 1;
       return;
     }
     this.takeVc(i, v, now);
   }
 
   private takeVc(i: number, v: number, now: number): void {
-    const pt = this.pt;
-    const ovc = this.ovc;
-    const vb = this.vb;
-    const pb = this.pb;
+    const ovc = H16;
     const ob = this.ob;
-    const vcs = this.vcs;
-    const r = i * this.VW;
-    const second = vcs[vb + r + Vc.OVC0]! >= 0;
-    const o = second ? vcs[vb + r + Vc.OUT1]! : vcs[vb + r + Vc.OUT0]!;
+    const vy = H8;
+    const w = this.vb + (i << Vc.SHIFT);
+    const y = w << 2;
+    const second = vy[y + Vb.OVC0]! >= 0;
+    const out1 = vy[y + Vb.OUT1]!;
+    const o = second ? out1 : vy[y + Vb.OUT0]!;
     const j = (o * this.V + v) * Ov.WORDS;
     ovc[ob + j + Ov.OWNER] = i;
     ovc[ob + j + Ov.TAIL] = 0;
-    pt[pb + Pt.FREE * Port.COUNT + o] &= ~(1 << v);
-    if (second) vcs[vb + r + Vc.OVC1] = v;
-    else vcs[vb + r + Vc.OVC0] = v;
-    if (!second && vcs[vb + r + Vc.OUT1]! >= 0) {
+    H32[this.pb + Pt.FREE * Port.COUNT + o] &= ~(1 << v);
+    if (second) vy[y + Vb.OVC1] = v;
+    else vy[y + Vb.OVC0] = v;
+    if (!second && out1 >= 0) {
       this.setState(i, St.VA);
-      vcs[vb + r + Vc.TIME] = now + 1;
+      H32[w + Vc.TIME] = now + 1;
       return;
     }
     this.setState(i, St.ACTIVE);
     this.nVa--;
-    vcs[vb + r + Vc.NEED] = vcs[vb + r + Vc.OUT1]! >= 0 ? 3 : 1;
-    vcs[vb + r + Vc.TIME] = now + 1;
+    vy[y + Vb.NEED] = out1 >= 0 ? 3 : 1;
+    H32[w + Vc.TIME] = now + 1;
   }
 
   // ------------------------------------------------------------------ switch allocation
 
   private allocateSwitch(now: number): void {
-    const pt = this.pt;
+    const pt = H32;
     const vb = this.vb;
     const pb = this.pb;
     const ob = this.ob;
     const V = this.V;
     const B = this.B;
     const P = Port.COUNT;
-    const vcs = this.vcs;
-    const ovc = this.ovc;
+    const vw = H32;
+    const vy = H8;
+    const ovc = H16;
     let anyReq = 0;
     // outputs requested so far; conflict: an input requests two outputs or two inputs one output
     let outSeen = 0;
@@ -1012,35 +1096,35 @@ export class RouterFabric {
     for (let p = 0; p < P; p++) {
       // St.ACTIVE VCs with a flit
       let m = pt[pb + Pt.OCC * Port.COUNT + p]! & pt[pb + Pt.ACTMASK * Port.COUNT + p]!;
-      pt[pb + Pt.SAINREQ * Port.COUNT + p] = 0;
+      SA_INREQ[p] = 0;
       if (m === 0) continue;
       const rr = pt[pb + Pt.SARR * Port.COUNT + p]!;
       let inReq = 0;
       while (m !== 0) {
         const vc = 31 - Math.clz32(m & -m);
         m &= m - 1;
-        const i = p * V + vc;
-        const r = i * this.VW;
-        if (vcs[vb + r + Vc.SAPEND] === 1) continue;
-        if (vcs[vb + r + Vc.TIME]! > now) continue;
-        if (vcs[vb + r + Vc.READY]! > now) continue;
-        const first = (vcs[vb + r + Vc.NEED]! & 1) !== 0;
-        const o = first ? vcs[vb + r + Vc.OUT0]! : vcs[vb + r + Vc.OUT1]!;
-        const ov = first ? vcs[vb + r + Vc.OVC0]! : vcs[vb + r + Vc.OVC1]!;
+        const w = vb + ((p * V + vc) << Vc.SHIFT);
+        const y = w << 2;
+        if (vy[y + Vb.SAPEND] === 1) continue;
+        if (vw[w + Vc.TIME]! > now) continue;
+        if (vw[w + Vc.READY]! > now) continue;
+        const first = (vy[y + Vb.NEED]! & 1) !== 0;
+        const o = first ? vy[y + Vb.OUT0]! : vy[y + Vb.OUT1]!;
+        const ov = first ? vy[y + Vb.OVC0]! : vy[y + Vb.OVC1]!;
         if (ovc[ob + (o * V + ov) * Ov.WORDS + Ov.OCC]! >= B) continue;
-        const li = (Pt.SALABEL + o) * Port.COUNT + p;
+        const li = o * Port.COUNT + p;
         if ((inReq & (1 << o)) !== 0) {
           // one request per (input, output): the VC nearest after the round-robin offset wins
-          const cur = pt[pb + li]!;
+          const cur = SA_LABEL[li]!;
           const dNew = vc - rr < 0 ? vc - rr + V : vc - rr;
           const dCur = cur - rr < 0 ? cur - rr + V : cur - rr;
           if (dNew >= dCur) continue;
         }
-        pt[pb + li] = vc;
+        SA_LABEL[li] = vc;
         inReq |= 1 << o;
         anyReq = 1;
       }
-      pt[pb + Pt.SAINREQ * Port.COUNT + p] = inReq;
+      SA_INREQ[p] = inReq;
       if ((inReq & (inReq - 1)) !== 0 || (outSeen & inReq) !== 0) conflict = true;
       outSeen |= inReq;
     }
@@ -1048,7 +1132,7 @@ export class RouterFabric {
       if (conflict) this.switchMatch(now);
       else this.grantAll(now);
     }
-    if (this.params.saDelay > 1) {
+    if (this.saDelay > 1) {
       // update phase: grants evaluated saDelay - 1 cycles ago take effect
       for (let p = 0; p < P; p++) {
         let m = pt[pb + Pt.OCC * Port.COUNT + p]!;
@@ -1056,7 +1140,8 @@ export class RouterFabric {
           const vc = 31 - Math.clz32(m & -m);
           m &= m - 1;
           const i = p * V + vc;
-          if (vcs[vb + i * this.VW + Vc.SAPEND] === 1 && vcs[vb + i * this.VW + Vc.SATIME] === now) this.saPendingUpdate(i, p, now);
+          const w = vb + (i << Vc.SHIFT);
+          if (vy[(w << 2) + Vb.SAPEND] === 1 && vw[w + Vc.SATIME] === now) this.saPendingUpdate(i, p, now);
         }
       }
     }
@@ -1070,9 +1155,9 @@ export class RouterFabric {
   private grantAll(now: number): void {
     const pb = this.pb;
     const P = Port.COUNT;
-    const pt = this.pt;
+    const pt = H32;
     for (let p = 0; p < P; p++) {
-      const r = pt[pb + Pt.SAINREQ * Port.COUNT + p]!;
+      const r = SA_INREQ[p]!;
       if (r === 0) continue;
       const o = 31 - Math.clz32(r);
       pt[pb + Pt.SAG * Port.COUNT + o] = p + 1 === P ? 0 : p + 1;
@@ -1083,51 +1168,50 @@ export class RouterFabric {
 
   /** Input p won output o: its labelled VC's front flit traverses now (or after the SA delay). */
   private grant(p: number, o: number, now: number): void {
-    const vcs = this.vcs;
-    const pt = this.pt;
-    const vb = this.vb;
+    const pt = H32;
     const pb = this.pb;
     const V = this.V;
-    const vc = pt[pb + (Pt.SALABEL + o) * Port.COUNT + p]!;
+    const vc = SA_LABEL[o * Port.COUNT + p]!;
     const i = p * V + vc;
     pt[pb + Pt.SARR * Port.COUNT + p] = vc + 1 === V ? 0 : vc + 1;
-    const d = this.params.saDelay;
+    const d = this.saDelay;
     if (d === 1) this.traverse(i, p, o, now);
     else {
-      vcs[vb + i * this.VW + Vc.SAPEND] = 1;
-      vcs[vb + i * this.VW + Vc.SAOUT] = o;
-      vcs[vb + i * this.VW + Vc.SATIME] = now + d - 1;
+      const w = this.vb + (i << Vc.SHIFT);
+      H8[(w << 2) + Vb.SAPEND] = 1;
+      H8[(w << 2) + Vb.SAOUT] = o;
+      H32[w + Vc.SATIME] = now + d - 1;
     }
   }
 
   /** General switch allocation (some input or output has several requests). */
   private switchMatch(now: number): void {
-    const pt = this.pt;
+    const pt = H32;
     const pb = this.pb;
     const P = Port.COUNT;
-    for (let o = 0; o < P; o++) pt[pb + Pt.SAREQ * Port.COUNT + o] = 0;
+    for (let o = 0; o < P; o++) SA_REQ[o] = 0;
     for (let p = 0; p < P; p++) {
-      let m = pt[pb + Pt.SAINREQ * Port.COUNT + p]!;
+      let m = SA_INREQ[p]!;
       while (m !== 0) {
         const o = 31 - Math.clz32(m & -m);
         m &= m - 1;
-        pt[pb + Pt.SAREQ * Port.COUNT + o] |= 1 << p;
+        SA_REQ[o] |= 1 << p;
       }
     }
-    const grants = this.saGrants;
+    const grants = SA_GRANTS;
     let inMatched = 0;
     let outMatched = 0;
-    const inMatch = this.vaInMatch; // scratch, P entries
+    const inMatch = IN_MATCH; // scratch, P entries
     for (let p = 0; p < P; p++) inMatch[p] = -1;
     if (this.islipSa) {
       // gms[p]: outputs that granted input p in this iteration (collected as the grants are made)
-      const gms = this.saGms;
-      for (let iter = 0; iter < this.params.swIters; iter++) {
+      const gms = SA_GMS;
+      for (let iter = 0; iter < this.swIters; iter++) {
         let granted = false;
         for (let p = 0; p < P; p++) gms[p] = 0;
         for (let o = 0; o < P; o++) {
           if ((outMatched & (1 << o)) !== 0) continue;
-          const req = pt[pb + Pt.SAREQ * Port.COUNT + o]! & ~inMatched;
+          const req = SA_REQ[o]! & ~inMatched;
           if (req === 0) continue;
           gms[firstFrom(req, pt[pb + Pt.SAG * Port.COUNT + o]!)]! |= 1 << o;
           granted = true;
@@ -1150,7 +1234,7 @@ export class RouterFabric {
       // separable input-first round-robin
       for (let o = 0; o < P; o++) grants[o] = -1;
       for (let p = 0; p < P; p++) {
-        const req = pt[pb + Pt.SAINREQ * Port.COUNT + p]!;
+        const req = SA_INREQ[p]!;
         if (req === 0) continue;
         const o = firstFrom(req, pt[pb + Pt.SAA * Port.COUNT + p]!);
         const cur = grants[o]!;
@@ -1172,17 +1256,15 @@ export class RouterFabric {
   }
 
   private saPendingUpdate(i: number, p: number, now: number): void {
-    const ovc = this.ovc;
-    const vb = this.vb;
-    const ob = this.ob;
-    const vcs = this.vcs;
-    const r = i * this.VW;
-    vcs[vb + r + Vc.SAPEND] = 0;
-    const o = vcs[vb + r + Vc.SAOUT]!;
-    const first = (vcs[vb + r + Vc.NEED]! & 1) !== 0;
-    const ov = first ? vcs[vb + r + Vc.OVC0]! : vcs[vb + r + Vc.OVC1]!;
-    if (ovc[ob + (o * this.V + ov) * Ov.WORDS + Ov.OCC]! >= this.B) {
-      vcs[vb + r + Vc.TIME] = now + 1;
+    const vy = H8;
+    const w = this.vb + (i << Vc.SHIFT);
+    const y = w << 2;
+    vy[y + Vb.SAPEND] = 0;
+    const o = vy[y + Vb.SAOUT]!;
+    const first = (vy[y + Vb.NEED]! & 1) !== 0;
+    const ov = first ? vy[y + Vb.OVC0]! : vy[y + Vb.OVC1]!;
+    if (H16[this.ob + (o * this.V + ov) * Ov.WORDS + Ov.OCC]! >= this.B) {
+      H32[w + Vc.TIME] = now + 1;
       return;
     }
     this.traverse(i, p, o, now);
@@ -1190,98 +1272,94 @@ export class RouterFabric {
 
   /** Switch allocation won: the front flit of input VC i leaves for output o (switch traversal). */
   private traverse(i: number, p: number, o: number, now: number): void {
-    const pt = this.pt;
-    const ovc = this.ovc;
-    const xbDue = this.xbDue;
-    const vb = this.vb;
-    const fb = this.fb;
+    const pt = H32;
+    const ovc = H16;
     const pb = this.pb;
     const ob = this.ob;
     const xbb = this.xbb;
-    const xdb = this.xdb;
     const V = this.V;
     const B = this.B;
-    const vcs = this.vcs;
-    const flits = this.flits;
-    const xb = this.xb;
-    const r = i * this.VW;
-    const h = vcs[vb + r + Vc.HEAD]!;
-    const s = i * this.RS + h * Slot.WORDS;
-    const first = (vcs[vb + r + Vc.NEED]! & 1) !== 0;
-    const ov = first ? vcs[vb + r + Vc.OVC0]! : vcs[vb + r + Vc.OVC1]!;
-    let ctl = flits[fb + s + Slot.CTL]!;
+    const vw = H32;
+    const vy = H8;
+    const xb = H32;
+    const w = this.vb + (i << Vc.SHIFT);
+    const y = w << 2;
+    const h = vy[y + Vb.HEAD]! & 0xff;
+    const s = h === 0 ? w + Vc.SLOT0 : this.eb + (i * this.B1 + h - 1) * Slot.WORDS;
+    const need0 = vy[y + Vb.NEED]!;
+    const first = (need0 & 1) !== 0;
+    const ov = first ? vy[y + Vb.OVC0]! : vy[y + Vb.OVC1]!;
+    let ctl = vw[s + Slot.CTL]!;
     const hops = (ctl >>> Fl.HOPS_SHIFT) & Fl.HOPS_MASK;
     ctl = (ctl & ~((Fl.VC_MASK << Fl.VC_SHIFT) | (Fl.HOPS_MASK << Fl.HOPS_SHIFT))) | (ov << Fl.VC_SHIFT) | ((hops < Fl.HOPS_MASK ? hops + 1 : hops) << Fl.HOPS_SHIFT);
-    const at = now + this.params.stDelay;
+    const at = now + this.stDelay;
     // slot of cycle now + stDelay (stDelay < xq)
-    let xs = this.xbNow + this.params.stDelay - 1;
+    let xs = this.xbNow + this.stDelay - 1;
     if (xs >= this.xq) xs -= this.xq;
-    const x = (o * this.xq + xs) * Xb.WORDS;
-    if (xb[xbb + x + Xb.T]! >= 0) this.fail(`crossbar slot conflict at output ${PORT_NAMES[o]}`);
-    xb[xbb + x + Xb.T] = at;
-    xbDue[xdb + xs]! |= 1 << o;
-    xb[xbb + x + Xb.CTL] = ctl;
-    xb[xbb + x + Xb.SRC] = flits[fb + s + Slot.SRC]!;
-    xb[xbb + x + Xb.DATA] = flits[fb + s + Slot.DATA]!;
-    xb[xbb + x + Xb.CT] = flits[fb + s + Slot.CT]!;
-    xb[xbb + x + Xb.IT] = flits[fb + s + Slot.IT]!;
-    this.busy++;
+    const x = xbb + (o * this.xq + xs) * Xb.WORDS;
+    if (xb[x + Xb.T]! >= 0) this.fail(`crossbar slot conflict at output ${PORT_NAMES[o]}`);
+    xb[x + Xb.T] = at;
+    H32[this.xdb + xs]! |= 1 << o;
+    xb[x + Xb.CTL] = ctl;
+    xb[x + Xb.SRC] = vw[s + Slot.SRC]!;
+    xb[x + Xb.DATA] = vw[s + Slot.DATA]!;
+    xb[x + Xb.CT] = vw[s + Slot.CT]!;
+    xb[x + Xb.IT] = vw[s + Slot.IT]!;
     this.nXb++;
-    const j = (o * V + ov) * Ov.WORDS;
-    ovc[ob + j + Ov.OCC]!++;
+    const j = ob + (o * V + ov) * Ov.WORDS;
+    ovc[j + Ov.OCC]!++;
     const tail = (ctl & Fl.TAIL) !== 0;
     if (tail) {
-      ovc[ob + j + Ov.TAIL] = 1;
-      if (!this.params.waitTailCredit) {
-        ovc[ob + j + Ov.OWNER] = -1;
-        ovc[ob + j + Ov.TAIL] = 0;
+      ovc[j + Ov.TAIL] = 1;
+      if (!this.waitTailCredit) {
+        ovc[j + Ov.OWNER] = -1;
+        ovc[j + Ov.TAIL] = 0;
         pt[pb + Pt.FREE * Port.COUNT + o] |= 1 << ov;
       }
     }
-    const need = vcs[vb + r + Vc.NEED]! & ~(first ? 1 : 2);
+    const need = need0 & ~(first ? 1 : 2);
     if (need !== 0) {
-      // multicast: the other copy goes out in a later switch allocation
-      vcs[vb + r + Vc.NEED] = need;
-      vcs[vb + r + Vc.TIME] = now + 1;
+      // multicast: the other copy goes out in a later switch allocation (busy: one more flit held)
+      this.busy++;
+      vy[y + Vb.NEED] = need;
+      vw[w + Vc.TIME] = now + 1;
       return;
     }
     // the flit leaves the buffer: credit upstream
-    const n = vcs[vb + r + Vc.COUNT]! - 1;
-    // an emptied ring restarts at slot 0, so short packets keep reusing one slot's cache line
+    const n = (vy[y + Vb.COUNT]! & 0xff) - 1;
+    // an emptied ring restarts at slot 0, so short packets keep reusing their block's line
     const h2 = n === 0 || h + 1 === B ? 0 : h + 1;
-    vcs[vb + r + Vc.COUNT] = n;
-    vcs[vb + r + Vc.HEAD] = h2;
-    if (n !== 0) vcs[vb + r + Vc.READY] = flits[fb + i * this.RS + h2 * Slot.WORDS + Slot.READY]!;
-    this.busy--;
+    vy[y + Vb.COUNT] = n;
+    vy[y + Vb.HEAD] = h2;
+    const s2 = h2 === 0 ? w + Vc.SLOT0 : this.eb + (i * this.B1 + h2 - 1) * Slot.WORDS;
+    if (n !== 0) vw[w + Vc.READY] = vw[s2 + Slot.READY]!;
+    // (busy is unchanged: the flit moves from the buffer to the crossbar)
     this.nBuf--;
     const vc = i - p * V;
     if (n === 0) pt[pb + Pt.OCC * Port.COUNT + p] &= ~(1 << vc);
-    pt[pb + Pt.CRSEND * Port.COUNT + p] = 1 | (vc << 1);
+    CR_SEND[p] = 1 | (vc << 1);
     this.crMask |= 1 << p;
-    vcs[vb + r + Vc.HEADGONE] = 1;
-    vcs[vb + r + Vc.NEED] = vcs[vb + r + Vc.OUT1]! >= 0 ? 3 : 1;
+    vy[y + Vb.HEADGONE] = 1;
+    vy[y + Vb.NEED] = vy[y + Vb.OUT1]! >= 0 ? 3 : 1;
     if (tail) {
       if (n === 0) this.setState(i, St.IDLE);
       else {
-        const s2 = i * this.RS + h2 * Slot.WORDS;
-        const rd = vcs[vb + r + Vc.READY]!;
-        this.startPacket(i, p, flits[fb + s2 + Slot.CTL]!, flits[fb + s2 + Slot.SRC]!, flits[fb + s2 + Slot.TICKET]!, (rd > now + 1 ? rd : now + 1) + this.RD);
+        const rd = vw[w + Vc.READY]!;
+        this.startPacket(i, p, vw[s2 + Slot.CTL]!, vw[s2 + Slot.SRC]!, vw[s2 + Slot.TICKET]!, (rd > now + 1 ? rd : now + 1) + this.RD);
       }
     } else {
-      vcs[vb + r + Vc.TIME] = now + 1;
+      vw[w + Vc.TIME] = now + 1;
     }
   }
 
   private writeOutputs(now: number): void {
-    const pt = this.pt;
-    const xbDue = this.xbDue;
-    const pb = this.pb;
+    const xbDue = H32;
     const xbb = this.xbb;
     const xdb = this.xdb;
     let dirty = 0;
     const xq = this.xq;
     const slot = this.xbNow === 0 ? xq - 1 : this.xbNow - 1; // now % xq
-    const xb = this.xb;
+    const xb = H32;
     const cr = this.crRegs[this.ri]!;
     // only ports with a flit due, a credit to send, or a register to clear
     let ports = xbDue[xdb + slot]! | this.crMask | (this.dirty & 31) | ((this.dirty >>> 8) & 31);
@@ -1304,7 +1382,7 @@ export class RouterFabric {
         this.sent[this.P0 + o]!++;
       } else if ((this.dirty & (1 << o)) !== 0) this.oRegs[this.P0 + o]!.set(0, 0);
       if ((this.crMask & (1 << o)) !== 0) {
-        cr.set(o, pt[pb + Pt.CRSEND * Port.COUNT + o]!);
+        cr.set(o, CR_SEND[o]!);
         dirty |= 256 << o;
       } else if ((this.dirty & (256 << o)) !== 0) cr.set(o, 0);
     }
@@ -1316,27 +1394,25 @@ export class RouterFabric {
 
   /** Flits buffered at router ri, input port p, VC vc. */
   buffered(ri: number, p: number, vc: number): number {
-    return this.vcs[((ri * Port.COUNT + p) * this.V + vc) * this.VW + Vc.COUNT]!;
+    return H8[((this.vcBase + (((ri * Port.COUNT + p) * this.V + vc) << Vc.SHIFT)) << 2) + Vb.COUNT]! & 0xff;
   }
   /** Credits in use (flits sent, credit not yet applied) for output port o, VC vc. */
   occupancy(ri: number, o: number, vc: number): number {
-    return this.ovc[((ri * Port.COUNT + o) * this.V + vc) * Ov.WORDS + Ov.OCC]!;
+    return H16[this.ovBase + ((ri * Port.COUNT + o) * this.V + vc) * Ov.WORDS + Ov.OCC]!;
   }
   /** Credits for output o, VC vc received but not yet applied (credit delay / link latency). */
   creditsPending(ri: number, o: number, vc: number): number {
-    const pb = ri * Port.COUNT * Pt.WORDS + o;
-    const ring = (ri * Port.COUNT + o) * this.cqN;
-    const k = this.pt[pb + Pt.CQCOUNT * Port.COUNT]!;
+    const ring = this.cqBase + (ri * Port.COUNT + o) * this.cqN;
     let n = 0;
-    for (let c = 0; c < k; c++) if (this.cq[2 * (ring + ((this.pt[pb + Pt.CQHEAD * Port.COUNT]! + c) % this.cqN)) + 1] === vc) n++;
+    for (let c = 0; c < this.cqN; c++) if (H32[ring + c] === vc + 1) n++;
     return n;
   }
   /** Flits in the crossbar pipeline (switch traversal) for output o, VC vc. */
   inCrossbar(ri: number, o: number, vc: number): number {
     let n = 0;
     for (let s = 0; s < this.xq; s++) {
-      const x = ((ri * Port.COUNT + o) * this.xq + s) * Xb.WORDS;
-      if (this.xb[x + Xb.T]! >= 0 && ((this.xb[x + Xb.CTL]! >>> Fl.VC_SHIFT) & Fl.VC_MASK) === vc) n++;
+      const x = this.xbBase + ((ri * Port.COUNT + o) * this.xq + s) * Xb.WORDS;
+      if (H32[x + Xb.T]! >= 0 && ((H32[x + Xb.CTL]! >>> Fl.VC_SHIFT) & Fl.VC_MASK) === vc) n++;
     }
     return n;
   }
@@ -1344,9 +1420,9 @@ export class RouterFabric {
   flitsHeld(ri: number): number {
     const NI = Port.COUNT * this.V;
     let n = 0;
-    for (let r = ri * NI * this.VW; r < (ri + 1) * NI * this.VW; r += this.VW) n += this.vcs[r + Vc.COUNT]!;
+    for (let i = ri * NI; i < (ri + 1) * NI; i++) n += H8[((this.vcBase + (i << Vc.SHIFT)) << 2) + Vb.COUNT]! & 0xff;
     const xn = Port.COUNT * this.xq * Xb.WORDS;
-    for (let x = ri * xn; x < (ri + 1) * xn; x += Xb.WORDS) if (this.xb[x + Xb.T]! >= 0) n++;
+    for (let x = this.xbBase + ri * xn; x < this.xbBase + (ri + 1) * xn; x += Xb.WORDS) if (H32[x + Xb.T]! >= 0) n++;
     return n;
   }
   /** First protocol violation of router ri, or "". */

@@ -12,7 +12,7 @@
  * the cycle of its successful trial however long it then waits (source queueing is part of the
  * packet latency, as in BookSim2).
  */
-import { Module, type Bits } from "../rtl/index.ts";
+import { Module, type Bits, type BitsVec } from "../rtl/index.ts";
 import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, makeCtl, nodeCode } from "./flit.ts";
 import type { ClientPorts, MeshOptions } from "./mesh.ts";
 import { Mesh } from "./mesh.ts";
@@ -124,6 +124,40 @@ if (Fl.VALID !== F_VALID || Fl.HEAD !== F_HEAD || Fl.TAIL !== F_TAIL || Fl.HOPS_
   throw new Error("traffic.ts: flit fields differ from flit.ts");
 }
 
+/**
+ * The endpoint's registers (R) and inputs (I) as indices of its two vectors: the per-cycle code
+ * reads and assigns them through one slot table each instead of through one signal object (a
+ * cache line) per register; 64 endpoints x 20 signal objects did not stay in the L1 cache.
+ */
+const enum R {
+  RNG = 0,
+  QTIME = 1,
+  CTL = 2,
+  DATA = 3,
+  CT = 4,
+  LEFT = 5,
+  CREATED = 6,
+  RECEIVED = 7,
+  PLAT_LO = 8,
+  PLAT_HI = 9,
+  NLAT_LO = 10,
+  NLAT_HI = 11,
+  HOPS = 12,
+  PLAT_MIN = 13,
+  PLAT_MAX = 14,
+  ACCEPTED = 15,
+  HEAD_IT = 16,
+}
+const enum I {
+  INJ_READY = 0,
+  EJ_CTL = 1,
+  EJ_CT = 2,
+  EJ_IT = 3,
+  EJ_AT = 4,
+  WIN_START = 5,
+  WIN_END = 6,
+}
+
 export interface EndpointOptions {
   pattern: PatternSpec;
   /** Offered load in packets per node per cycle (Bernoulli). */
@@ -165,6 +199,9 @@ export class TrafficEndpoint extends Module {
   /** Flits ejected during the window (accepted throughput). */
   readonly accepted: Bits;
   private readonly headIt: Bits;
+  /** Registers and inputs in R / I order. */
+  private readonly rv: BitsVec;
+  private readonly iv: BitsVec;
   private readonly threshold: number;
   private readonly dest: (src: number, rng: RandomSource) => number;
   /** Head ctl word of a new packet, per destination node (precomputed: no per-packet object). */
@@ -226,6 +263,12 @@ export class TrafficEndpoint extends Module {
     this.connect(this.ports.inj_ctl, this.gCtl);
     this.connect(this.ports.inj_data, this.gData);
     this.connect(this.ports.inj_ct, this.gCt);
+    this.rv = this.vec([
+      this.rng, this.qtime, this.gCtl, this.gData, this.gCt, this.gLeft, this.created, this.received, this.platLo, this.platHi,
+      this.nlatLo, this.nlatHi, this.hopSum, this.platMin, this.platMax, this.accepted, this.headIt,
+    ]);
+    const p = this.ports;
+    this.iv = this.vec([p.inj_ready, p.ej_ctl, p.ej_ct, p.ej_it, p.ej_at, this.win_start, this.win_end]);
     const self = this;
     this.draw = {
       next(): number {
@@ -243,32 +286,33 @@ export class TrafficEndpoint extends Module {
     }
     const now = this.t++;
     this.generate(now);
-    const ej = this.ports.ej_ctl.value;
+    const ej = this.iv.get(I.EJ_CTL);
     if ((ej & Fl.VALID) !== 0) this.sink(ej);
   }
 
   private generate(now: number): void {
-    const ctl = this.gCtl.value;
+    const rv = this.rv;
+    const ctl = rv.get(R.CTL);
     if ((ctl & Fl.VALID) !== 0) {
-      if (this.ports.inj_ready.value === 0) return; // offered flit not taken: hold
-      const left = this.gLeft.value;
+      if (this.iv.get(I.INJ_READY) === 0) return; // offered flit not taken: hold
+      const left = rv.get(R.LEFT);
       if (left > 1) {
         // next flit of the same packet
-        this.gCtl.next = (ctl & ~(Fl.HEAD | Fl.TAIL)) | (left === 2 ? Fl.TAIL : 0);
-        this.gData.next = (this.gData.value + 1) | 0;
-        this.gLeft.next = left - 1;
+        rv.setNext(R.CTL, (ctl & ~(Fl.HEAD | Fl.TAIL)) | (left === 2 ? Fl.TAIL : 0));
+        rv.setNext(R.DATA, (rv.get(R.DATA) + 1) | 0);
+        rv.setNext(R.LEFT, left - 1);
         return;
       }
     }
     // lazy Bernoulli process: trials for creation cycles qtime .. now + 1
     const thr = this.threshold;
     if (thr === 0) {
-      if ((ctl & Fl.VALID) !== 0) this.gCtl.next = 0;
+      if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
       return;
     }
     // the trials draw from a local copy of the generator state (same sequence as `draw`)
-    let z = this.rng.value | 0;
-    let q = this.qtime.value;
+    let z = rv.get(R.RNG) | 0;
+    let q = rv.get(R.QTIME);
     const last = now + 1;
     let hit = -1;
     while (q <= last) {
@@ -280,43 +324,46 @@ export class TrafficEndpoint extends Module {
       }
       q++;
     }
-    this.qtime.next = q;
+    rv.setNext(R.QTIME, q);
     if (hit < 0) {
-      if ((ctl & Fl.VALID) !== 0) this.gCtl.next = 0;
-      this.rng.next = z;
+      if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
+      rv.setNext(R.RNG, z);
       return;
     }
     this.rngNext = z;
     const d = this.dest(this.node, this.draw);
-    this.rng.next = this.rngNext;
-    const size = this.packetSize;
-    this.gCtl.next = this.headCtl[d]!;
-    this.gData.next = (this.node << 16) ^ hit;
-    this.gCt.next = hit;
-    this.gLeft.next = size;
-    if (hit >= this.win_start.value && hit < this.win_end.value) this.created.next = this.created.value + 1;
+    rv.setNext(R.RNG, this.rngNext);
+    rv.setNext(R.CTL, this.headCtl[d]!);
+    rv.setNext(R.DATA, (this.node << 16) ^ hit);
+    rv.setNext(R.CT, hit);
+    rv.setNext(R.LEFT, this.packetSize);
+    if (hit >= this.iv.get(I.WIN_START) && hit < this.iv.get(I.WIN_END)) rv.setNext(R.CREATED, rv.get(R.CREATED) + 1);
   }
 
   private sink(ctl: number): void {
-    const at = this.ports.ej_at.value;
-    if (at >= this.win_start.value && at < this.win_end.value) this.accepted.next = this.accepted.value + 1;
-    if ((ctl & Fl.HEAD) !== 0) this.headIt.next = this.ports.ej_it.value;
+    const rv = this.rv;
+    const iv = this.iv;
+    const at = iv.get(I.EJ_AT);
+    const ws = iv.get(I.WIN_START);
+    const we = iv.get(I.WIN_END);
+    if (at >= ws && at < we) rv.setNext(R.ACCEPTED, rv.get(R.ACCEPTED) + 1);
+    if ((ctl & Fl.HEAD) !== 0) rv.setNext(R.HEAD_IT, iv.get(I.EJ_IT));
     if ((ctl & Fl.TAIL) === 0) return;
-    const ct = this.ports.ej_ct.value;
-    if (ct < this.win_start.value || ct >= this.win_end.value) return;
-    const it = (ctl & Fl.HEAD) !== 0 ? this.ports.ej_it.value : this.headIt.value;
+    const ct = iv.get(I.EJ_CT);
+    if (ct < ws || ct >= we) return;
+    const it = (ctl & Fl.HEAD) !== 0 ? iv.get(I.EJ_IT) : rv.get(R.HEAD_IT);
     const plat = at - ct;
     const nlat = at - it;
-    this.received.next = this.received.value + 1;
-    const pl = this.platLo.value + plat;
-    this.platLo.next = pl;
-    if (pl > 0xffffffff) this.platHi.next = this.platHi.value + 1;
-    const nl = this.nlatLo.value + nlat;
-    this.nlatLo.next = nl;
-    if (nl > 0xffffffff) this.nlatHi.next = this.nlatHi.value + 1;
-    this.hopSum.next = this.hopSum.value + ((ctl >>> Fl.HOPS_SHIFT) & Fl.HOPS_MASK);
-    if (plat < this.platMin.value) this.platMin.next = plat;
-    if (plat > this.platMax.value) this.platMax.next = plat;
+    rv.setNext(R.RECEIVED, rv.get(R.RECEIVED) + 1);
+    const pl = rv.get(R.PLAT_LO) + plat;
+    rv.setNext(R.PLAT_LO, pl);
+    if (pl > 0xffffffff) rv.setNext(R.PLAT_HI, rv.get(R.PLAT_HI) + 1);
+    const nl = rv.get(R.NLAT_LO) + nlat;
+    rv.setNext(R.NLAT_LO, nl);
+    if (nl > 0xffffffff) rv.setNext(R.NLAT_HI, rv.get(R.NLAT_HI) + 1);
+    rv.setNext(R.HOPS, rv.get(R.HOPS) + ((ctl >>> Fl.HOPS_SHIFT) & Fl.HOPS_MASK));
+    if (plat < rv.get(R.PLAT_MIN)) rv.setNext(R.PLAT_MIN, plat);
+    if (plat > rv.get(R.PLAT_MAX)) rv.setNext(R.PLAT_MAX, plat);
   }
 }
 
