@@ -61,12 +61,12 @@ function methodBody(src: string, name: string): string | undefined {
   return src.slice(head[0].length, src.trimEnd().length - 1);
 }
 
-/** Each instance's own data property `name` if it is a narrow signal in every instance. */
-function narrowSignals(mods: readonly Module[], name: string): Bits[] | undefined {
-  const out: Bits[] = [];
+/** Each instance's own data property `name` if it is a `type` (a narrow signal, a vector) in every instance. */
+function ownFields<T>(mods: readonly Module[], name: string, type: new (...args: never[]) => T): T[] | undefined {
+  const out: T[] = [];
   for (const m of mods) {
     const d = Object.getOwnPropertyDescriptor(m, name);
-    if (d === undefined || !("value" in d) || !(d.value instanceof Bits)) return undefined;
+    if (d === undefined || !("value" in d) || !(d.value instanceof type)) return undefined;
     out.push(d.value);
   }
   return out;
@@ -97,17 +97,6 @@ function atStatementStart(tokens: readonly Token[], i: number): boolean {
   return false;
 }
 
-/** Each instance's own data property `name` if it is a BitsVec in every instance. */
-function vecsOf(mods: readonly Module[], name: string): BitsVec[] | undefined {
-  const out: BitsVec[] = [];
-  for (const m of mods) {
-    const d = Object.getOwnPropertyDescriptor(m, name);
-    if (d === undefined || !("value" in d) || !(d.value instanceof BitsVec)) return undefined;
-    out.push(d.value);
-  }
-  return out;
-}
-
 /**
  * The vector calls of the body, or undefined when one cannot be rewritten (arguments missing
  * or spread, a mask that differs between signals, setNext on wires).
@@ -120,7 +109,7 @@ function findVecCalls(tokens: readonly Token[], mods: readonly Module[]): { call
     const method = tokens[i + 4]!.text;
     if ((method !== "get" && method !== "set" && method !== "setNext") || tokens[i + 5]!.text !== "(") continue;
     const name = tokens[i + 2]!.text;
-    const found = vecs.has(name) ? vecs.get(name) : vecsOf(mods, name);
+    const found = vecs.has(name) ? vecs.get(name) : ownFields(mods, name, BitsVec);
     if (found === undefined) continue;
     vecs.set(name, found);
     let depth = 0;
@@ -200,7 +189,7 @@ export function compileMethodBatch(name: string, fn: () => void, mods: readonly 
     const prop = tokens[i + 4]?.text;
     if (prop !== "value" && prop !== "next") continue;
     const field = tokens[i + 2]!.text;
-    if (!signals.has(field)) signals.set(field, narrowSignals(mods, field));
+    if (!signals.has(field)) signals.set(field, ownFields(mods, field, Bits));
     if (signals.get(field) !== undefined) accesses.push({ name: field, prop, at: i });
   }
   const vecCalls = findVecCalls(tokens, mods);
