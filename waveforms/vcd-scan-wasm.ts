@@ -11,8 +11,8 @@
  * scan(recLast, recBase, values, end, dst) -> length
  *   Walks the records from recLast down to recBase (24 bytes each, see RECORD_*). For each
  *   record whose value `values[slot]` differs from its `last`, it stores the new value and
- *   writes the change's VCD line right to left ending at `end`, so the lines come out in
- *   reverse record order (VCD leaves the order within a time step free). It returns where
+ *   writes the change's VCD line right to left ending at `end`, each line ahead of the ones
+ *   written before it, so the chunk lists the changes in record order. It returns where
  *   the chunk starts; the chunk, [start, end), is then copied to `dst` (memory.copy, a native memmove: a
  *   typed array's copyWithin copies byte by byte, in case the buffer is shared) and its
  *   length returned. Each line is built with a fixed number of
@@ -161,21 +161,29 @@ function name(s: string): number[] {
   return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 }
 
+/** copy(dst, src, length): memory.copy, a native memmove (a typed array's copyWithin on shared memory is not). */
+function copyBody(): number[] {
+  return [...get(0), ...get(1), ...get(2), Op.Prefix, MEMORY_COPY, 0, 0, Op.End];
+}
+
 /**
- * The module's bytes: imports env.memory, exports scan. With `sharedPages`, the memory it
- * imports is a shared one of that many pages at most (a scan thread's, vcd-scan-thread.ts).
+ * The module's bytes: imports env.memory, exports scan and copy. With `sharedPages`, the
+ * memory it imports is a shared one of that many pages at most (a scan thread's,
+ * vcd-scan-thread.ts).
  */
 export function scanModuleBytes(sharedPages?: number): Uint8Array<ArrayBuffer> {
-  const body = [...uleb(1), ...uleb(4), I32, ...scanBody()]; // one group of 4 i32 locals
+  const scan = [...uleb(1), ...uleb(4), I32, ...scanBody()]; // one group of 4 i32 locals
+  const copy = [0, ...copyBody()]; // no locals
   // memory limits: flags 0 = minimum only; 3 = minimum and maximum, shared
   const limits = sharedPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedPages)];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 1, I32]),
+    // types: 0 = scan (5 x i32) -> i32, 1 = copy (3 x i32) -> ()
+    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 1, I32, 0x60, 3, I32, I32, I32, 0]),
     ...section(2, [1, ...name("env"), ...name("memory"), 0x02, ...limits]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name("scan"), 0x00, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name("scan"), 0x00, 0, ...name("copy"), 0x00, 1]),
+    ...section(10, [2, ...uleb(scan.length), ...scan, ...uleb(copy.length), ...copy]),
   ]);
 }
 

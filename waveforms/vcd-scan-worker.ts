@@ -3,8 +3,9 @@
  * the worker needs no TypeScript loader, and the control words it shares with the simulation
  * thread.
  *
- * Loop: wait for snapshots; for each, write "#t", the clock's rise, the WebAssembly scan's
- * changes and the fall at t + half a period into the current output buffer; when a buffer
+ * Loop: wait for snapshots; for each, write "#t", the clock's rise, the simulation thread's
+ * chunk for the first records, the WebAssembly scan's changes of the others, and the fall at
+ * t + half a period into the current output buffer; when a buffer
  * holds FLUSH bytes, start an asynchronous write of its whole 4 KiB blocks (O_DIRECT at
  * aligned file positions) and go on in the next buffer, carrying the rest over. Any failure,
  * anywhere in the worker, ends in DONE = FAILED with the message in `error`, so the
@@ -48,9 +49,10 @@ process.on("uncaughtException", (e) => finish(${FAILED}, e));
 process.on("unhandledRejection", (e) => finish(${FAILED}, e));
 const keepAlive = setInterval(() => {}, 1 << 30); // the loop awaits Atomics.waitAsync
 
-const scan = new WebAssembly.Instance(module, { env: { memory } }).exports.scan;
+const { scan, copy } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const bytes = new Uint8Array(memory.buffer);
 const cycles = new Float64Array(memory.buffer, L.cycles, ring);
+const chunkLengths = new Int32Array(memory.buffer, L.chunkLengths, ring);
 const outBase = L.out;
 const pending = outBase.map(() => null);
 let cur = 0;
@@ -103,7 +105,14 @@ function encode(k) {
   const t = cycles[k] * periodPs;
   writeTime(t);
   writeLine(rise);
-  pos += scan(L.recordsEnd, L.records, L.values + k * L.stride, L.scratchEnd, outBase[cur] + pos);
+  // the simulation thread's chunk of the first records, then the worker's of the others (a
+  // chunk lists its changes in record order, so this is the order of one scan over all)
+  const n = chunkLengths[k];
+  if (n > 0) {
+    copy(outBase[cur] + pos, L.chunks + k * L.chunkStride, n);
+    pos += n;
+  }
+  pos += scan(L.recordsEnd, L.mainEnd, L.values + k * L.stride, L.scratchEnd, outBase[cur] + pos);
   writeTime(t + periodPs / 2);
   writeLine(fall);
 }

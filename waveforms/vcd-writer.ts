@@ -430,7 +430,7 @@ export class VcdWriter {
   /**
    * The tracer's per-cycle scan in one call: writes a change, at the current time, for every
    * variable of the plan whose value in the store differs from the last one written. The
-   * changes come out in reverse plan order (VCD leaves the order within a time step free).
+   * changes come out in plan order.
    * The traced slots are copied into WebAssembly memory (run by run) and encoded there,
    * straight into the output buffer (vcd-scan-wasm.ts).
    */

@@ -48,6 +48,15 @@ describe("waveforms: VCD scan thread", () => {
     expect(text.trimEnd().split("\n").filter((l) => l.startsWith("#")).pop()).to.equal(`#${4321 * 1250 + 625}`);
   });
 
+  it("writes the same bytes for a scope of two nets (the worker scans them all) and for one of many", () => {
+    const make = (): CounterArray => new CounterArray(null, "top", 40);
+    for (const scopes of [["top.counter3"], ["top"]]) {
+      const threaded = dump(join(dir, "s-threaded.vcd"), make, 2000, { scopes, depth: 1 });
+      const inline = dump(join(dir, "s-inline.vcd"), make, 2000, { scopes, depth: 1, scanThread: false });
+      expect(threaded.equals(inline), scopes[0]).to.equal(true);
+    }
+  });
+
   it("reads back: every counter's last value in the file is the simulator's", async () => {
     const top = new CounterArray(null, "top", 16);
     const sim = new Simulator(top);
