@@ -15,11 +15,12 @@
  *   written before it, so the chunk lists the changes in record order. It returns where
  *   the chunk starts; the chunk, [start, end), is then copied to `dst` (memory.copy, a native memmove: a
  *   typed array's copyWithin copies byte by byte, in case the buffer is shared) and its
- *   length returned. Each line is built with a fixed number of
- *   8-byte stores: the suffix (" <id>\n" right-aligned in 8 bytes), then the four 8-digit
- *   groups of the value from the digit table at address 0, then a step back over the leading
- *   zeros and the 'b'. Stores that land on leading zeros fall into space that the next
- *   (earlier) line overwrites, so up to 32 bytes below the chunk's start are scribbled on.
+ *   length returned. Each line is built with 8-byte stores and no loop over digits: the
+ *   suffix (" <id>\n" right-aligned in 8 bytes), then the value's 8-digit groups from the
+ *   digit table at address 0 (as many as hold significant digits: one to four), then a step
+ *   back over the leading zeros and the 'b'. Stores that land on leading zeros fall into
+ *   space that the next (earlier) line overwrites, so up to 32 bytes below the chunk's start
+ *   are scribbled on.
  */
 
 /** Record layout, 24 bytes, 8-aligned. */
@@ -136,7 +137,21 @@ function scanBody(): number[] {
     ...get(E), ...i32(1), Op.I32Sub, ...tee(E), ...get(RAW), ...i32(1), Op.I32And, ...i32(0x30), Op.I32Add, ...mem(Op.I32Store8, 0),
     Op.Else,
     ...get(RAW), ...get(P), ...mem(Op.I32Load, RECORD_MASK, 2), Op.I32And, ...set(V),
-    ...digitGroup(8, 0), ...digitGroup(16, 8), ...digitGroup(24, 16), ...digitGroup(32, 24),
+    // only the groups that hold significant digits: counters and addresses are mostly short,
+    // and the branches follow a value's size, which changes slowly
+    ...digitGroup(8, 0),
+    ...get(V), ...i32(8), Op.I32ShrU,
+    Op.If, VOID,
+    ...digitGroup(16, 8),
+    ...get(V), ...i32(16), Op.I32ShrU,
+    Op.If, VOID,
+    ...digitGroup(24, 16),
+    ...get(V), ...i32(24), Op.I32ShrU,
+    Op.If, VOID,
+    ...digitGroup(32, 24),
+    Op.End,
+    Op.End,
+    Op.End,
     // e -= (32 - clz(v | 1)) + 1, then the 'b'
     ...get(E), ...i32(33), Op.I32Sub, ...get(V), ...i32(1), Op.I32Or, Op.I32Clz, Op.I32Add, ...tee(E),
     ...i32(0x62), ...mem(Op.I32Store8, 0),
