@@ -4,6 +4,7 @@
  *                 driver with data checking), sequential reads
  *   dram-random   the same, random 32-B reads over the 4 GiB channel
  *   dram-mixed    random 2:1 read/write mix
+ *   dram-idle     a channel with no traffic (refresh only), 500,000 cycles
  *   sram-slice    one 2 MB slice (8 banks, ECC, 2 ports) under random traffic on both ports
  * Each reports simulated memory-clock cycles per wall-clock second, plus the bandwidth and
  * latency the simulation achieved (the figures to compare with Ramulator2 on the same trace).
@@ -46,6 +47,26 @@ function dram(name: string, traffic: TrafficOptions, seed: number): Record<strin
     rowHitRate: +r.rowHitRate.toFixed(4),
     refreshShare: +r.refreshShare.toFixed(4),
     violations: r.violations,
+  };
+}
+
+/** An idle channel: only refresh runs (what a channel costs while the chip does not use it). */
+function dramIdle(cycles: number): Record<string, unknown> {
+  const ch = new Lpddr5Channel(null, "ch");
+  const sim = new Simulator(ch);
+  sim.reset(2);
+  sim.step(20000); // warm-up
+  const t0 = performance.now();
+  sim.step(cycles);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    name: "dram-idle",
+    cycles,
+    seconds: +seconds.toFixed(4),
+    cyclesPerSecond: Math.round(cycles / seconds),
+    nsPerCycle: +((seconds * 1e9) / cycles).toFixed(1),
+    refreshes: ch.checker.refreshLog.length,
+    violations: ch.checker.violations.length,
   };
 }
 
@@ -104,5 +125,6 @@ export async function main(args: string[]): Promise<void> {
   console.log(JSON.stringify(dram("dram-stream", { pattern: "seq", readFraction: 1, requests }, seed)));
   console.log(JSON.stringify(dram("dram-random", { pattern: "random", readFraction: 1, requests }, seed)));
   console.log(JSON.stringify(dram("dram-mixed", { pattern: "random", readFraction: 2 / 3, requests: Math.ceil(requests / 2) }, seed)));
+  console.log(JSON.stringify(dramIdle(500000)));
   console.log(JSON.stringify(sram(cycles, seed)));
 }

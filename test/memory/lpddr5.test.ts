@@ -258,16 +258,12 @@ describe("LPDDR5 controller behaviour", function () {
     expect(() => drv.run({ pattern: "seq", readFraction: 1, requests: 64 }, new Rng(1))).to.throw(/word 3/);
   });
 
-  it("an idle channel costs little per cycle (refresh still runs)", () => {
+  it("an idle channel keeps refreshing, on time and legally (its speed: bench memory, dram-idle)", () => {
     const ch = new Lpddr5Channel(null, "ch");
     const sim = new Simulator(ch);
     sim.reset(2);
-    sim.step(20000);
-    const t0 = performance.now();
-    sim.step(500000);
-    const perCycleNs = ((performance.now() - t0) * 1e6) / 500000;
+    sim.step(520000);
     expect(ch.checker.refreshLog.length).to.equal(Math.floor(520000 / T.nREFI));
     expect(ch.checker.violations).to.deep.equal([]);
-    expect(perCycleNs).to.be.below(2000);
   });
 });
