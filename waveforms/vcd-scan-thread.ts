@@ -168,8 +168,6 @@ export class VcdScanThread {
   private readonly scan: ScanFunction;
   private readonly layout: Layout;
   private readonly chunkLengths: Int32Array;
-  private readonly ring: number;
-  private readonly batch: number;
   private head = 0;
   /** The worker's progress as last read (the ring is full when head - tail === ring). */
   private tail = 0;
@@ -194,8 +192,6 @@ export class VcdScanThread {
     bytes.set(detached.digits, 0);
     bytes.set(detached.records, L.records);
     this.sources = detached.sources;
-    this.ring = L.ring;
-    this.batch = L.batch;
     for (let k = 0; k < L.ring; k++) {
       for (let i = 0; i < detached.sources.length; i++) {
         this.targets.push(new Uint32Array(memory.buffer, L.values + k * L.stride + 4 * detached.offsets[i]!, detached.sources[i]!.length));
@@ -234,13 +230,13 @@ export class VcdScanThread {
   /** Queues the values of the traced slots now, as the changes of `cycle`. */
   sample(cycle: number): void {
     const head = this.head;
-    if (((head - this.tail) | 0) >= this.ring) this.waitForRoom(head);
-    const k = head & (this.ring - 1);
+    const L = this.layout;
+    if (((head - this.tail) | 0) >= L.ring) this.waitForRoom(head);
+    const k = head & (L.ring - 1);
     const sources = this.sources;
     const targets = this.targets;
     const runs = sources.length;
     for (let i = 0; i < runs; i++) targets[k * runs + i]!.set(sources[i]!);
-    const L = this.layout;
     // the first records' changes (the worker writes them ahead of its own, in record order)
     this.chunkLengths[k] = L.mainEnd > L.records ? this.scan(L.mainEnd - RECORD_BYTES, L.records, L.values + k * L.stride, L.mainScratchEnd, L.chunks + k * L.chunkStride) : 0;
     this.cycles[k] = cycle;
@@ -257,7 +253,7 @@ export class VcdScanThread {
   /** Waits until the worker has emptied the ring down to ring - batch snapshots. */
   private waitForRoom(head: number): void {
     const control = this.control;
-    const want = (head - this.ring + this.batch) | 0;
+    const want = (head - this.layout.ring + this.layout.batch) | 0;
     for (;;) {
       this.tail = Atomics.load(control, TAIL);
       if (((this.tail - want) | 0) >= 0) return;

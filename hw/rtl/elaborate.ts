@@ -105,6 +105,7 @@ export function elaborate(root: Module): Elaborated {
   const arrays = modules.flatMap((m) => m.regArrays); // modules are sorted by path already
   const storage = allocate(nets, arrays);
   for (const m of modules) for (const v of m.vecs) v.bind();
+  for (const m of modules) for (const mem of m.memories) mem.bind();
   for (const m of modules) for (const a of m.regArrays) a.bind();
   slotReclaimer.register(root, storage.range);
   const seqKeys = new Map(seq.map((b) => [b, `${batchKey(b)} ${b.owner.path}.${b.name}`]));

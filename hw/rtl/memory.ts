@@ -71,8 +71,8 @@ export class Memory<D extends Signal = Signal> {
   private readonly pendingWrite: Uint8Array;
   /** One port, narrow words, latency 1: takes the fast path in edge(). */
   private readonly simpleSram: boolean;
-  /** The fast path's port slots (enSlot -1 until the first edge). */
-  private enSlot = -1;
+  /** The fast path's port slots (bind). */
+  private enSlot = 0;
   private addrSlot = 0;
   private wenSlot = 0;
   private wdataSlot = 0;
@@ -204,7 +204,6 @@ export class Memory<D extends Signal = Signal> {
    * path does through five signal objects (a bank of the PE's local store takes this path).
    */
   private edgeSimple(): void {
-    if (this.enSlot < 0) this.takeSlots();
     const n = NARROW;
     if (n[this.enSlot] !== 1) return;
     const index = n[this.addrSlot]!;
@@ -216,8 +215,9 @@ export class Memory<D extends Signal = Signal> {
     }
   }
 
-  /** The simple path's slots, once storage is allocated. */
-  private takeSlots(): void {
+  /** Takes the port signals' slots for the simple edge; elaboration calls it once storage is allocated. */
+  bind(): void {
+    if (!this.simpleSram) return;
     const p = this.ports[0]!;
     this.addrSlot = p.addr.slot;
     this.wenSlot = p.wen.slot;
