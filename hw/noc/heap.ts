@@ -12,6 +12,8 @@
  * synchronous run can hold about 650 8x8 meshes (1 GB, ~1.6 MB each) before it runs out.
  */
 export class RegisterHeap {
+  /** The memory (compiled code imports it) and its buffer. */
+  readonly memory: WebAssembly.Memory;
   readonly buffer: ArrayBuffer;
   readonly bytes: number;
   /** Free ranges, [start, end) in bytes, sorted by start and coalesced. */
@@ -21,7 +23,8 @@ export class RegisterHeap {
 
   constructor(readonly name: string, bytes: number) {
     this.bytes = bytes;
-    this.buffer = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) }).buffer;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    this.buffer = this.memory.buffer;
     this.zero = new Uint8Array(this.buffer);
     this.free = [[0, bytes]];
   }

@@ -111,6 +111,12 @@ export class Mesh extends Module {
     const rs: Router[] = [];
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, fabric, y * W + x, x + 1, y + 1));
     fabric.bindInputs(this.vec(rs.flatMap((r) => r.inputWords)));
+    // one clocked block steps every router of the plane (each reads only registered inputs and
+    // writes only its own outputs, so this is the same as a block per router, in one call)
+    this.seq(() => {
+      if (this.reset.value === 1) fabric.resetAll();
+      else fabric.stepAll();
+    }, `${pre}routers`);
     this.routers.push(rs);
     const at = (x: number, y: number): Router => rs[y * W + x]!;
     const used = rs.map(() => new Uint8Array(NPORTS));

@@ -30,6 +30,12 @@ export interface RouterParams {
   waitTailCredit: boolean;
   /** Link (channel) latency in cycles, for flits and credits (>= 1). BookSim channel latency (default 1). */
   linkLatency: number;
+  /**
+   * How the routers are simulated, not hardware: "wasm" (the default) runs the router fabric's
+   * per-cycle code compiled to WebAssembly, "js" runs the same source as JavaScript (the
+   * reference; both give the same cycles, see test/noc/delivery-log.test.ts).
+   */
+  engine?: "wasm" | "js";
 }
 
 /** The configuration of the BookSim2 validation (issue 5). */
@@ -63,6 +69,7 @@ export function checkRouterParams(p: RouterParams): void {
   for (const k of ["routingDelay", "creditDelay"] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 0 || p[k] > 64) bad(`${k} ${p[k]} is not 0..64`);
   }
+  if (p.engine !== undefined && p.engine !== "wasm" && p.engine !== "js") bad(`engine ${String(p.engine)} is not "wasm" or "js"`);
   for (const k of ["vcIters", "swIters"] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 1 || p[k] > 8) bad(`${k} ${p[k]} is not 1..8`);
   }

@@ -40,6 +40,8 @@ import {
   VNET_MASK,
   VNET_SHIFT,
 } from "./flit.ts";
+import { fileURLToPath } from "node:url";
+import { bindFields, compileClass, type CompiledClass } from "../rtl/wasm/compile-class.ts";
 import { RegisterHeap } from "./heap.ts";
 import { checkRouterParams, firstFrom, type RouterParams } from "./params.ts";
 
@@ -228,6 +230,18 @@ const enum Rs {
   WORDS = 16,
 }
 
+/** Protocol violations a router records (the first one per router; `error` words them). */
+const enum Err {
+  NONE = 0,
+  BAD_VC = 1,
+  OVERFLOW = 2,
+  BODY_ON_IDLE = 3,
+  UNDERFLOW = 4,
+  XBAR_CONFLICT = 5,
+  /** Words per router: code, port, VC, cycle. */
+  WORDS = 4,
+}
+
 /*
  * The register files of all fabrics, in one module-level buffer seen through three typed arrays
  * (heap.ts says why): each fabric takes a range of it.
@@ -265,6 +279,32 @@ const SA_GRANTS = new Int8Array(5);
 
 /** Input words per router in the input vector: port p's flit words at 5p..5p+4 (LinkOut order), its credit at 25 + p. */
 export const IN_WORDS = 30;
+/** Output words per router in the fabric's output range (commitOutputs). */
+const OUT_WORDS = 32;
+
+/*
+ * The compiled engine (hw/rtl/wasm/compile-class.ts): this file's per-cycle methods, from
+ * `stepRouters` down, as WebAssembly over the heap's memory, with the parameters as constants.
+ * Compiled once per process and parameter set; its scratch arrays (VA_N and the others above) get a
+ * range of the heap that is never given back.
+ */
+const compiled = new Map<string, CompiledClass>();
+const SCRATCH_OWNER = {};
+function compiledRouter(constants: Readonly<Record<string, number>>): CompiledClass {
+  const key = JSON.stringify(constants);
+  let c = compiled.get(key);
+  if (!c) {
+    c = compileClass({
+      file: fileURLToPath(import.meta.url),
+      className: "RouterFabric",
+      entries: ["stepRouters"],
+      reserveScratch: (bytes) => HEAP.take(SCRATCH_OWNER, bytes),
+      constants,
+    });
+    compiled.set(key, c);
+  }
+  return c;
+}
 
 /** What a router module hands to the fabric: its name and output registers. */
 export interface RouterOutputs {
@@ -274,6 +314,12 @@ export interface RouterOutputs {
   /** Credit word of each input port. */
   readonly credit: RegArray;
 }
+
+/** Fields that hold parameters: the compiled engine takes them as constants. */
+const PARAMETER_FIELDS = [
+  "count", "meshW", "V", "B", "L", "RD", "stDelay", "vaDelay", "saDelay", "vcIters", "swIters", "waitTailCredit",
+  "B1", "cqN", "xq", "creditAt", "islipVa", "oneVnet", "islipSa",
+] as const;
 
 export class RouterFabric {
   readonly params: RouterParams;
@@ -294,8 +340,8 @@ export class RouterFabric {
   private readonly waitTailCredit: boolean;
   /** Index in H32 of the per-router scalars (Rs.WORDS per router). */
   private readonly rsBase: number;
-  /** First protocol violation of each router (buffer overflow, credit underflow), or "". */
-  private readonly errors: string[];
+  /** First protocol violation of each router (Err.WORDS words per router: code, port, VC, cycle). */
+  private readonly errBase: number;
   private readonly paths: string[];
   private readonly oRegs: RegArray[] = [];
   private readonly crRegs: RegArray[] = [];
@@ -303,12 +349,24 @@ export class RouterFabric {
   private inVec: BitsVec | undefined;
   /** Flits that left through each output port (statistics), 5 per router. */
   readonly sent: Float64Array;
+  /** The compiled `stepRouters` of this fabric's instance, or undefined (params.engine "js"). */
+  private readonly compiledStep: (() => number) | undefined;
+  /**
+   * Every router's input words (H32 index: IN_WORDS per router, gathered by `stepAll`), output
+   * words (OUT_WORDS per router: port o's flit words at 5o..5o+4, its credit at 25 + o) and
+   * the output words each router set in this cycle (one word per router, see `written`).
+   */
+  private readonly inBase: number;
+  private readonly outBase: number;
+  private readonly wrBase: number;
+  /** The stepping router's input and output words. */
+  private inB = 0;
+  private outB = 0;
+  /** Output words set by this step: bit o: port o's ctl word, bit 16 + o: its other four words, bit 8 + o: credit o. */
+  private written = 0;
 
   // ---- the stepping router's context: its index, record bases (indices in H32, H16 or H8) and scalars
   private ri = 0;
-  /** First port record / output register of the router (index * 5). */
-  private P0 = 0;
-  private ib = 0;
   /** H32 index of the router's first input-VC block (H8 index: vb * 4). */
   private vb = 0;
   /** H32 index of the router's ring extension (slots 1..B-1 of its VCs). */
@@ -376,9 +434,10 @@ export class RouterFabric {
   private readonly vaBase: number;
   /** Cycles from reading a credit to applying it (link latency + credit delay). */
   private readonly creditAt: number;
-  /** Input port of input VC i. */
-  private readonly portOf: Uint8Array;
-  private readonly vnetMask: Int32Array;
+  /** Input port of input VC i (H8 index of entry 0). */
+  private readonly portOfB: number;
+  /** VC mask of each virtual network (H32 index of entry 0). */
+  private readonly vnetB: number;
   private readonly islipVa: boolean;
   /** One virtual network: every input VC may take every output VC. */
   private readonly oneVnet: boolean;
@@ -392,7 +451,6 @@ export class RouterFabric {
     const V = (this.V = params.vcs);
     const B = (this.B = params.bufDepth);
     const NI = Port.COUNT * V;
-    this.errors = new Array<string>(count).fill("");
     this.paths = new Array<string>(count).fill("");
     this.sent = new Float64Array(count * Port.COUNT);
     this.B1 = B - 1;
@@ -410,6 +468,12 @@ export class RouterFabric {
       count * this.xq * 4,
       count * Rs.WORDS * 4,
       count * 2 * NI * 2,
+      count * IN_WORDS * 4,
+      count * OUT_WORDS * 4,
+      count * 4,
+      count * Err.WORDS * 4,
+      NI,
+      params.vnets * 4,
     ].map(line);
     const start = HEAP.take(this, sizes.reduce((x, y) => x + y, 0));
     const at: number[] = [];
@@ -423,12 +487,17 @@ export class RouterFabric {
     this.xdBase = at[6]! >> 2;
     this.rsBase = at[7]! >> 2;
     this.vaBase = at[8]! >> 1;
-    this.portOf = Uint8Array.from({ length: NI }, (_, i) => Math.floor(i / V));
-    this.vnetMask = new Int32Array(params.vnets);
+    this.inBase = at[9]! >> 2;
+    this.outBase = at[10]! >> 2;
+    this.wrBase = at[11]! >> 2;
+    this.errBase = at[12]! >> 2;
+    this.portOfB = at[13]!;
+    this.vnetB = at[14]! >> 2;
+    for (let i = 0; i < NI; i++) H8[this.portOfB + i] = Math.floor(i / V);
     const per = V / params.vnets;
     for (let k = 0; k < params.vnets; k++) {
       const m = per === 32 ? -1 : ((1 << per) - 1) | 0;
-      this.vnetMask[k] = per === 32 ? -1 : (m << (k * per)) | 0;
+      H32[this.vnetB + k] = per === 32 ? -1 : (m << (k * per)) | 0;
     }
     this.L = params.linkLatency;
     this.stDelay = params.stDelay;
@@ -443,6 +512,17 @@ export class RouterFabric {
     this.oneVnet = params.vnets === 1;
     this.islipSa = params.swAlloc === "islip";
     for (let ri = 0; ri < count; ri++) this.clearState(ri);
+    this.compiledStep = (params.engine ?? "wasm") === "wasm" ? this.instantiate() : undefined;
+  }
+
+  /** An instance of the compiled engine over the heap, its globals loaded from this fabric's fields. */
+  private instantiate(): () => number {
+    const constants: Record<string, number> = {};
+    for (const f of PARAMETER_FIELDS) constants[f] = Number(this[f]);
+    const { module, fields } = compiledRouter(constants);
+    const instance = new WebAssembly.Instance(module, { env: { memory: HEAP.memory } });
+    bindFields(this, fields, instance.exports, "RouterFabric");
+    return instance.exports["stepRouters"] as () => number;
   }
 
   /** Registers router `index` (encoded coordinates cx, cy) and its output registers. */
@@ -464,8 +544,8 @@ export class RouterFabric {
   private enter(ri: number): void {
     const NI = Port.COUNT * this.V;
     this.ri = ri;
-    this.P0 = ri * Port.COUNT;
-    this.ib = ri * IN_WORDS;
+    this.inB = this.inBase + ri * IN_WORDS;
+    this.outB = this.outBase + ri * OUT_WORDS;
     this.vb = this.vcBase + ri * NI * Vc.WORDS;
     this.eb = this.extBase + ri * NI * this.B1 * Slot.WORDS;
     this.pb = this.ptBase + ri * Port.COUNT * Pt.WORDS;
@@ -518,28 +598,86 @@ export class RouterFabric {
   }
 
   /**
-   * One clock cycle of router ri: BookSim's ReadInputs, InternalStep (evaluate, update) and
-   * WriteOutputs. An idle router (nothing buffered or in flight, no register to clear) only
-   * reads its input words.
+   * The per-cycle work of router ri over its records (compiled to WebAssembly: everything it
+   * calls stays in the subset of compile-class.ts): its inputs are in the input words (inB),
+   * and it returns which output words it set (see `written`).
    */
-  step(ri: number): void {
-    const iv = this.inVec!;
-    const rs = H32;
-    const b = this.rsBase + ri * Rs.WORDS;
-    const ib = ri * IN_WORDS;
-    if (rs[b + Rs.BUSY] === 0 && rs[b + Rs.DIRTY] === 0) {
-      let any = 0;
-      for (let p = 0; p < Port.COUNT; p++) any |= (iv.get(ib + p * 5) & 1) | iv.get(ib + 25 + p);
-      if (any === 0) {
-        rs[b + Rs.T]!++;
-        const x = rs[b + Rs.XBNOW]! + 1;
-        rs[b + Rs.XBNOW] = x === this.xq ? 0 : x;
-        return;
-      }
-    }
+  stepRecords(ri: number): number {
+    this.written = 0;
     this.enter(ri);
     this.tick();
     this.leave();
+    return this.written;
+  }
+
+  /** Copies the output words `written` names into router ri's output registers. */
+  private commitOutputs(ri: number, written: number): void {
+    const out = this.outBase + ri * OUT_WORDS;
+    const P0 = ri * Port.COUNT;
+    for (let o = 0; o < Port.COUNT; o++) {
+      if ((written & (1 << o)) !== 0) {
+        const regs = this.oRegs[P0 + o]!;
+        const w = out + o * 5;
+        regs.set(0, H32[w]!);
+        if ((written & (0x10000 << o)) !== 0) {
+          regs.set(1, H32[w + 1]!);
+          regs.set(2, H32[w + 2]!);
+          regs.set(3, H32[w + 3]!);
+          regs.set(4, H32[w + 4]!);
+          this.sent[P0 + o]!++;
+        }
+      }
+      if ((written & (256 << o)) !== 0) this.crRegs[ri]!.set(o, H32[out + 25 + o]!);
+    }
+  }
+
+  /** Synchronous reset of every router (the mesh's clocked block, reset asserted). */
+  resetAll(): void {
+    for (let ri = 0; ri < this.count; ri++) this.reset(ri);
+  }
+
+  /**
+   * One clock cycle of every router: gathers their input words, steps them (compiled, or the
+   * same code as JavaScript) and assigns the output registers they set.
+   */
+  stepAll(): void {
+    this.inVec!.copyTo(H32, this.inBase);
+    const cs = this.compiledStep;
+    const any = cs !== undefined ? cs() : this.stepRouters();
+    if (any === 0) return;
+    for (let ri = 0; ri < this.count; ri++) {
+      const w = H32[this.wrBase + ri]!;
+      if (w !== 0) this.commitOutputs(ri, w);
+    }
+  }
+
+  /**
+   * One cycle of every router over the records and the gathered input words; each router's
+   * output words and `written` mask go to its range. Returns the OR of the masks. An idle
+   * router (nothing buffered or in flight, no register to clear, no flit or credit arriving)
+   * only counts the cycle.
+   */
+  stepRouters(): number {
+    let any = 0;
+    for (let ri = 0; ri < this.count; ri++) {
+      const b = this.rsBase + ri * Rs.WORDS;
+      H32[this.wrBase + ri] = 0;
+      if (H32[b + Rs.BUSY] === 0 && H32[b + Rs.DIRTY] === 0) {
+        const inB = this.inBase + ri * IN_WORDS;
+        let arriving = 0;
+        for (let p = 0; p < Port.COUNT; p++) arriving |= (H32[inB + p * 5]! & 1) | H32[inB + 25 + p]!;
+        if (arriving === 0) {
+          H32[b + Rs.T]!++;
+          const x = H32[b + Rs.XBNOW]! + 1;
+          H32[b + Rs.XBNOW] = x === this.xq ? 0 : x;
+          continue;
+        }
+      }
+      const w = this.stepRecords(ri);
+      H32[this.wrBase + ri] = w;
+      any |= w;
+    }
+    return any;
   }
 
   private tick(): void {
@@ -547,16 +685,15 @@ export class RouterFabric {
     // crossbar slot of this cycle (now % xq), kept incrementally: no division per cycle
     const xbNow = this.xbNow;
     this.xbNow = xbNow + 1 === this.xq ? 0 : xbNow + 1;
-    const iv = this.inVec!;
-    const ib = this.ib;
+    const inB = this.inB;
     let arrived = 0;
     for (let p = 0; p < Port.COUNT; p++) {
-      const ctl = iv.get(ib + p * 5);
+      const ctl = H32[inB + p * 5]!;
       if ((ctl & 1) !== 0) {
         arrived |= 1 << p;
         IN_CTL[p] = ctl;
       }
-      const c = iv.get(ib + 25 + p);
+      const c = H32[inB + 25 + p]!;
       if (c !== 0) this.pushCredit(p, c >>> 1, now);
     }
     if (arrived !== 0) this.receive(arrived, now);
@@ -601,19 +738,33 @@ export class RouterFabric {
     H32.fill(0, xdb, xdb + this.xq);
     const gb = this.vaBase + ri * 2 * NI;
     H16.fill(0, gb, gb + 2 * NI);
-    this.errors[ri] = "";
+    H32.fill(0, this.errBase + ri * Err.WORDS, this.errBase + (ri + 1) * Err.WORDS);
   }
 
+  /** Clears the output registers that hold a non-zero value (an idle router's last cycle). */
   private clearOutputs(): void {
+    const out = this.outB;
     for (let p = 0; p < Port.COUNT; p++) {
-      if ((this.dirty & (1 << p)) !== 0) this.oRegs[this.P0 + p]!.set(0, 0);
-      if ((this.dirty & (256 << p)) !== 0) this.crRegs[this.ri]!.set(p, 0);
+      if ((this.dirty & (1 << p)) !== 0) {
+        H32[out + p * 5] = 0;
+        this.written |= 1 << p;
+      }
+      if ((this.dirty & (256 << p)) !== 0) {
+        H32[out + 25 + p] = 0;
+        this.written |= 256 << p;
+      }
     }
     this.dirty = 0;
   }
 
-  private fail(msg: string): void {
-    if (this.errors[this.ri] === "") this.errors[this.ri] = `${this.paths[this.ri]} cycle ${this.t - 1}: ${msg}`;
+  /** Records the router's first protocol violation (worded by `error`). */
+  private fail(code: number, port: number, vc: number): void {
+    const e = this.errBase + this.ri * Err.WORDS;
+    if (H32[e] !== Err.NONE) return;
+    H32[e] = code;
+    H32[e + 1] = port;
+    H32[e + 2] = vc;
+    H32[e + 3] = this.t - 1;
   }
 
   /** Output ports for a head flit arriving on input `inp`: out0 | (out1 + 1) << 4 (out1 = -1: none). */
@@ -673,7 +824,7 @@ export class RouterFabric {
     const V = this.V;
     const B = this.B;
     const ready = now + this.L;
-    const iv = this.inVec!;
+    const inB = this.inB;
     const vw = H32;
     const vy = H8;
     let ports = arrived;
@@ -683,7 +834,7 @@ export class RouterFabric {
       const ctl = IN_CTL[p]!;
       const vc = (ctl >>> Fl.VC_SHIFT) & Fl.VC_MASK;
       if (vc >= V) {
-        this.fail(`flit on input ${PORT_NAMES[p]} names VC ${vc} >= ${V}`);
+        this.fail(Err.BAD_VC, p, vc);
         continue;
       }
       const i = p * V + vc;
@@ -691,18 +842,18 @@ export class RouterFabric {
       const y = w << 2;
       const n = vy[y + Vb.COUNT]! & 0xff;
       if (n >= B) {
-        this.fail(`buffer overflow on input ${PORT_NAMES[p]} VC ${vc} (no credit was available)`);
+        this.fail(Err.OVERFLOW, p, vc);
         continue;
       }
       let k = (vy[y + Vb.HEAD]! & 0xff) + n;
       if (k >= B) k -= B;
       const s = k === 0 ? w + Vc.SLOT0 : this.eb + (i * this.B1 + k - 1) * Slot.WORDS;
-      const src = iv.get(this.ib + p * 5 + 1);
+      const src = H32[inB + p * 5 + 1]!;
       vw[s + Slot.CTL] = ctl;
       vw[s + Slot.SRC] = src;
-      vw[s + Slot.DATA] = iv.get(this.ib + p * 5 + 2);
-      vw[s + Slot.CT] = iv.get(this.ib + p * 5 + 3);
-      vw[s + Slot.IT] = iv.get(this.ib + p * 5 + 4);
+      vw[s + Slot.DATA] = H32[inB + p * 5 + 2]!;
+      vw[s + Slot.CT] = H32[inB + p * 5 + 3]!;
+      vw[s + Slot.IT] = H32[inB + p * 5 + 4]!;
       vw[s + Slot.READY] = ready;
       let ticket = 0;
       if ((ctl & Fl.HEAD) !== 0) {
@@ -716,7 +867,7 @@ export class RouterFabric {
       this.busy++;
       this.nBuf++;
       if (vy[y + Vb.STATE] === St.IDLE) {
-        if ((ctl & Fl.HEAD) === 0) this.fail(`body flit on idle input ${PORT_NAMES[p]} VC ${vc}`);
+        if ((ctl & Fl.HEAD) === 0) this.fail(Err.BODY_ON_IDLE, p, vc);
         this.startPacket(i, p, ctl, src, ticket, ready + this.RD);
       }
     }
@@ -725,7 +876,7 @@ export class RouterFabric {
   /** Sets input VC i's state, keeping the port's St.VA and St.ACTIVE masks (the allocators' work lists). */
   private setState(i: number, st: number): void {
     H8[((this.vb + (i << Vc.SHIFT)) << 2) + Vb.STATE] = st;
-    const p = this.portOf[i]!;
+    const p = H8[this.portOfB + i]!;
     const bit = 1 << (i - p * this.V);
     const pt = H32;
     const va = this.pb + Pt.VAMASK * Port.COUNT + p;
@@ -774,7 +925,7 @@ export class RouterFabric {
       const vc = c - 1;
       const j = ob + (o * V + vc) * Ov.WORDS;
       const occ = ovc[j + Ov.OCC]!;
-      if (occ === 0) this.fail(`credit underflow at output ${PORT_NAMES[o]} VC ${vc}`);
+      if (occ === 0) this.fail(Err.UNDERFLOW, o, vc);
       else ovc[j + Ov.OCC] = occ - 1;
       if (wait && occ === 1 && ovc[j + Ov.TAIL] === 1) {
         ovc[j + Ov.OWNER] = -1;
@@ -793,7 +944,7 @@ export class RouterFabric {
     const pt = H32;
     const vaReq = VA_REQ;
     const vaReqVm = VA_REQ_VM;
-    const vnetMask = this.vnetMask;
+    const vnetB = this.vnetB;
     const vb = this.vb;
     const pb = this.pb;
     const V = this.V;
@@ -821,7 +972,7 @@ export class RouterFabric {
         const k = (any & (1 << o)) === 0 ? 0 : VA_N[o]!;
         vaReq[o * NI + k] = i;
         // the front flit is the packet's head: its vnet is in the flow word (bits 20..22)
-        vaReqVm[o * NI + k] = vnetMask[(vw[w + Vc.FLOW]! >>> 20) & Fl.VNET_MASK]!;
+        vaReqVm[o * NI + k] = H32[vnetB + ((vw[w + Vc.FLOW]! >>> 20) & Fl.VNET_MASK)]!;
         VA_N[o] = k + 1;
         any |= 1 << o;
       }
@@ -992,7 +1143,7 @@ export class RouterFabric {
     const base = o * NI;
     const fm = pt[pb + Pt.FREE * Port.COUNT + o]!;
     const grants = VA_GRANTS;
-    grants.fill(-1);
+    for (let v = 0; v < V; v++) grants[v] = -1;
     const inMatch = IN_MATCH;
     for (let k = 0; k < n; k++) {
       const i = vaReq[base + k]!;
@@ -1297,7 +1448,7 @@ export class RouterFabric {
     let xs = this.xbNow + this.stDelay - 1;
     if (xs >= this.xq) xs -= this.xq;
     const x = xbb + (o * this.xq + xs) * Xb.WORDS;
-    if (xb[x + Xb.T]! >= 0) this.fail(`crossbar slot conflict at output ${PORT_NAMES[o]}`);
+    if (xb[x + Xb.T]! >= 0) this.fail(Err.XBAR_CONFLICT, o, 0);
     xb[x + Xb.T] = at;
     H32[this.xdb + xs]! |= 1 << o;
     xb[x + Xb.CTL] = ctl;
@@ -1360,7 +1511,8 @@ export class RouterFabric {
     const xq = this.xq;
     const slot = this.xbNow === 0 ? xq - 1 : this.xbNow - 1; // now % xq
     const xb = H32;
-    const cr = this.crRegs[this.ri]!;
+    const out = this.outB;
+    let written = 0;
     // only ports with a flit due, a credit to send, or a register to clear
     let ports = xbDue[xdb + slot]! | this.crMask | (this.dirty & 31) | ((this.dirty >>> 8) & 31);
     xbDue[xdb + slot] = 0;
@@ -1368,25 +1520,33 @@ export class RouterFabric {
       const o = 31 - Math.clz32(ports & -ports);
       ports &= ports - 1;
       const x = (o * xq + slot) * Xb.WORDS;
+      const w = out + o * 5;
       if (xb[xbb + x + Xb.T] === now) {
         xb[xbb + x + Xb.T] = -1;
-        const regs = this.oRegs[this.P0 + o]!;
-        regs.set(0, xb[xbb + x + Xb.CTL]!);
-        regs.set(1, xb[xbb + x + Xb.SRC]!);
-        regs.set(2, xb[xbb + x + Xb.DATA]!);
-        regs.set(3, xb[xbb + x + Xb.CT]!);
-        regs.set(4, xb[xbb + x + Xb.IT]!);
+        H32[w] = xb[xbb + x + Xb.CTL]!;
+        H32[w + 1] = xb[xbb + x + Xb.SRC]!;
+        H32[w + 2] = xb[xbb + x + Xb.DATA]!;
+        H32[w + 3] = xb[xbb + x + Xb.CT]!;
+        H32[w + 4] = xb[xbb + x + Xb.IT]!;
+        written |= 0x10001 << o;
         dirty |= 1 << o;
         this.busy--;
         this.nXb--;
-        this.sent[this.P0 + o]!++;
-      } else if ((this.dirty & (1 << o)) !== 0) this.oRegs[this.P0 + o]!.set(0, 0);
+      } else if ((this.dirty & (1 << o)) !== 0) {
+        H32[w] = 0;
+        written |= 1 << o;
+      }
       if ((this.crMask & (1 << o)) !== 0) {
-        cr.set(o, CR_SEND[o]!);
+        H32[out + 25 + o] = CR_SEND[o]!;
+        written |= 256 << o;
         dirty |= 256 << o;
-      } else if ((this.dirty & (256 << o)) !== 0) cr.set(o, 0);
+      } else if ((this.dirty & (256 << o)) !== 0) {
+        H32[out + 25 + o] = 0;
+        written |= 256 << o;
+      }
     }
     this.dirty = dirty;
+    this.written |= written;
   }
 
 
@@ -1427,10 +1587,22 @@ export class RouterFabric {
   }
   /** First protocol violation of router ri, or "". */
   error(ri: number): string {
-    return this.errors[ri]!;
+    const e = this.errBase + ri * Err.WORDS;
+    const code = H32[e]!;
+    if (code === Err.NONE) return "";
+    const port = PORT_NAMES[H32[e + 1]!]!;
+    const vc = H32[e + 2]!;
+    const what =
+      code === Err.BAD_VC ? `flit on input ${port} names VC ${vc} >= ${this.V}`
+      : code === Err.OVERFLOW ? `buffer overflow on input ${port} VC ${vc} (no credit was available)`
+      : code === Err.BODY_ON_IDLE ? `body flit on idle input ${port} VC ${vc}`
+      : code === Err.UNDERFLOW ? `credit underflow at output ${port} VC ${vc}`
+      : `crossbar slot conflict at output ${port}`;
+    return `${this.paths[ri]} cycle ${H32[e + 3]!}: ${what}`;
   }
   /** Throws if router ri recorded a protocol violation. */
   check(ri: number): void {
-    if (this.errors[ri] !== "") throw new SimulationError(this.errors[ri]!);
+    const e = this.error(ri);
+    if (e !== "") throw new SimulationError(e);
   }
 }

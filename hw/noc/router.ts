@@ -95,12 +95,8 @@ export class Router extends Module {
     if (this.inputWords.length !== IN_WORDS) throw new Error("router: input word count differs from the fabric's");
     fabric.attach(index, cx, cy, { path: this.path, flit, credit });
     this.sent = fabric.sent.subarray(index * NPORTS, (index + 1) * NPORTS);
-    this.seq(this.tick);
-  }
-
-  private tick(): void {
-    if (this.reset.value === 1) this.fabric.reset(this.index);
-    else this.fabric.step(this.index);
+    // no clocked block of its own: the mesh steps all routers of a plane in one block
+    // (RouterFabric.stepAll), which writes these output registers
   }
 
   // ------------------------------------------------------------------ testbench views

@@ -1,10 +1,12 @@
 /**
  * Cycle-exact regression test: the delivery logs (every flit delivered, its cycle, node and
  * words) of fixed-seed runs must match those the model produced before its speed work
- * (hashes below were computed by that code, with the functions of delivery-log.ts).
+ * (hashes below were computed by that code, with the functions of delivery-log.ts). Both
+ * router engines must produce them: the WebAssembly compiled from router-fabric.ts and the
+ * same source run as JavaScript.
  */
 import { expect } from "chai";
-import { TRAFFIC_CASES, testbenchLog, trafficLog, type DeliveryLog } from "./delivery-log.ts";
+import { TRAFFIC_CASES, testbenchLog, trafficLog, type DeliveryLog, type Engine } from "./delivery-log.ts";
 
 const EXPECTED: Record<string, DeliveryLog> = {
   "8x8 uniform 0.30 (benchmark)": { flits: 28516, hash: "d7d867821a0e1d34" },
@@ -19,14 +21,16 @@ const EXPECTED: Record<string, DeliveryLog> = {
 };
 const EXPECTED_TESTBENCH = { flits: 4751, hash: "687c68d4fbd2fc82", cycles: 766 };
 
-describe("noc: delivery logs are cycle-exact (fixed seeds)", function () {
-  this.timeout(120000);
-  for (const c of TRAFFIC_CASES) {
-    it(c.name, () => {
-      expect(trafficLog(c)).to.deep.equal(EXPECTED[c.name]);
+for (const engine of ["wasm", "js"] as Engine[]) {
+  describe(`noc: delivery logs are cycle-exact (fixed seeds, ${engine} engine)`, function () {
+    this.timeout(120000);
+    for (const c of TRAFFIC_CASES) {
+      it(c.name, () => {
+        expect(trafficLog(c, engine)).to.deep.equal(EXPECTED[c.name]);
+      });
+    }
+    it("edge NIs, two vnets, multicast, stalled ejection (testbench)", () => {
+      expect(testbenchLog(engine)).to.deep.equal(EXPECTED_TESTBENCH);
     });
-  }
-  it("edge NIs, two vnets, multicast, stalled ejection (testbench)", () => {
-    expect(testbenchLog()).to.deep.equal(EXPECTED_TESTBENCH);
   });
-});
+}

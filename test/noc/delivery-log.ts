@@ -51,9 +51,11 @@ export interface DeliveryLog {
   hash: string;
 }
 
+export type Engine = NonNullable<RouterParams["engine"]>;
+
 /** Runs a synthetic-traffic case and hashes every ejected flit (cycle, node, ctl, src, data, ct, it, at). */
-export function trafficLog(c: TrafficCase): DeliveryLog {
-  const router = { ...DEFAULT_ROUTER, ...c.router };
+export function trafficLog(c: TrafficCase, engine: Engine): DeliveryLog {
+  const router = { ...DEFAULT_ROUTER, ...c.router, engine };
   const { top, sim } = buildExperiment({
     width: c.width, height: c.height, router, pattern: { name: c.pattern ?? "uniform" }, rate: c.rate,
     packetSize: c.packetSize, seed: c.seed, warmup: 100, measure: c.cycles - 600,
@@ -81,9 +83,9 @@ export function trafficLog(c: TrafficCase): DeliveryLog {
  * networks, multicast segments, multi-flit packets and stalled ejection ports. Hashes the
  * ejection registers every cycle (held flits included) and the cycles to drain.
  */
-export function testbenchLog(): DeliveryLog & { cycles: number } {
+export function testbenchLog(engine: Engine): DeliveryLog & { cycles: number } {
   const W = 5;
-  const tb = new NocTb({ width: W, height: 4, edgeNodes: true, router: { ...DEFAULT_ROUTER, vcs: 4, bufDepth: 3, vnets: 2 } }, 21);
+  const tb = new NocTb({ width: W, height: 4, edgeNodes: true, router: { ...DEFAULT_ROUTER, vcs: 4, bufDepth: 3, vnets: 2, engine } }, 21);
   tb.auditEveryCycle = false;
   const id = (x: number, y: number): number => y * W + x;
   const nodes = tb.nodes;

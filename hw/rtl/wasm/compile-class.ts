@@ -1,0 +1,835 @@
+/**
+ * Compiles the per-cycle methods of a class written in a small, asm.js-like subset of
+ * TypeScript into a WebAssembly module, so one source serves as the readable reference (run as
+ * JavaScript) and as the fast engine (verilated, as it were). Used by the NoC router fabric.
+ *
+ * Why: in such code V8 spends five to ten machine instructions per typed-array access (index
+ * overflow checks, bounds checks, spills in large functions); WebAssembly needs one or two.
+ *
+ * The subset: every value is an int32 (booleans are 0/1). Allowed are
+ * - the class's methods reachable from the entries, and plain functions of the file or imported
+ *   from relative modules, with number or boolean parameters and a declared return type;
+ * - fields `this.x` holding numbers or booleans: each becomes an exported mutable global named
+ *   `x`, which the caller copies in (see `bindFields`);
+ * - module-level typed arrays: views of the memory (`new Int32Array(HEAP.buffer)`, address 0 of
+ *   the imported memory) or scratch arrays of constant length (`new Int16Array(5 * 32)`), which
+ *   get a place in memory from `reserveScratch`; local aliases (`const a = H32`);
+ * - const enums of the file and module-level numeric constants, folded to literals;
+ * - let/const, if/else, for, while, break, continue, return; = and compound assignments,
+ *   ++/--, arithmetic (+ - * %), bitwise and shift operators, comparisons, && || ! ?:,
+ *   Math.clz32, Math.imul; `!` and `as` are ignored.
+ * Anything else is a compile error naming file:line:col. Arithmetic wraps at 32 bits where
+ * JavaScript would not; the code must stay within int32 (the NoC's delivery-log tests check
+ * the two engines agree cycle for cycle). A value from `>>>` or a Uint32Array is unsigned and
+ * compares unsigned with another unsigned value or a non-negative literal; comparing it with a
+ * signed value is an error.
+ */
+// tsrtl-lint-disable-next-line io-in-hardware -- reads the block's own TypeScript source to compile it, once, before simulation
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ts } from "ts-morph";
+import { DesignError } from "../errors.ts";
+import {
+  EXPORT_FUNC, EXPORT_GLOBAL, I32, IMPORT_MEMORY, MAGIC_VERSION, Op, SECTION, VOID, section, sleb, uleb, vec, wasmName,
+} from "./binary.ts";
+
+export interface ClassCompileOptions {
+  /** Path of the TypeScript source. */
+  readonly file: string;
+  readonly className: string;
+  /** Methods exported by the module, by name. */
+  readonly entries: readonly string[];
+  /** Reserves `bytes` of the memory for the file's scratch arrays; returns their byte address. */
+  readonly reserveScratch: (bytes: number) => number;
+  /**
+   * Fields compiled as these constants instead of globals (parameters fixed for every instance
+   * of the module): the engine folds them and drops the branches they decide.
+   */
+  readonly constants?: Readonly<Record<string, number>>;
+}
+
+export interface CompiledClass {
+  readonly module: WebAssembly.Module;
+  /** The fields the code uses, each exported as a mutable i32 global of that name. */
+  readonly fields: readonly string[];
+}
+
+interface ArrayInfo {
+  readonly name: string;
+  /** Bytes per element. */
+  readonly size: 1 | 2 | 4;
+  readonly signed: boolean;
+  /** Byte address of element 0 (0 for views of the memory; set later for scratch arrays). */
+  base: number;
+  /** Elements of a scratch array, or -1 for a view of the memory. */
+  readonly length: number;
+}
+
+interface FunctionInfo {
+  readonly key: string;
+  readonly index: number;
+  readonly node: ts.MethodDeclaration | ts.FunctionDeclaration;
+  readonly source: SourceModule;
+  readonly returnsValue: boolean;
+}
+
+/** What a module's top level offers compiled code. */
+interface SourceModule {
+  readonly path: string;
+  readonly file: ts.SourceFile;
+  readonly enums: Map<string, Map<string, number>>;
+  readonly constants: Map<string, number>;
+  readonly arrays: Map<string, ArrayInfo>;
+  readonly functions: Map<string, ts.FunctionDeclaration>;
+  /** Imported name -> resolved path of its module. */
+  readonly imports: Map<string, string>;
+}
+
+const ARRAY_KINDS: Record<string, { size: 1 | 2 | 4; signed: boolean }> = {
+  Int32Array: { size: 4, signed: true },
+  Uint32Array: { size: 4, signed: false },
+  Int16Array: { size: 2, signed: true },
+  Uint16Array: { size: 2, signed: false },
+  Int8Array: { size: 1, signed: true },
+  Uint8Array: { size: 1, signed: false },
+};
+
+/** A value on the stack: int32, or uint32 (from >>> or an unsigned array). */
+type Sign = "i" | "u";
+
+export function compileClass(options: ClassCompileOptions): CompiledClass {
+  return new ClassCompiler(options).compile();
+}
+
+/**
+ * Copies the compiled fields' current values from `owner` into an instance's globals (numbers
+ * as int32, booleans as 0/1), naming the field when it holds something else.
+ */
+export function bindFields(owner: object, fields: readonly string[], exports: WebAssembly.Exports, what: string): void {
+  const values = owner as Record<string, unknown>;
+  for (const f of fields) {
+    const v = values[f];
+    const g = exports[f];
+    if (!(g instanceof WebAssembly.Global)) throw new DesignError(`${what}: compiled field ${f} is not exported`);
+    if (typeof v === "number") g.value = v | 0;
+    else if (typeof v === "boolean") g.value = v ? 1 : 0;
+    else throw new DesignError(`${what}: field ${f} used by compiled code holds ${typeof v}, not a number or boolean`);
+  }
+}
+
+class ClassCompiler {
+  private readonly modules = new Map<string, SourceModule>();
+  private readonly functions = new Map<string, FunctionInfo>();
+  private readonly queue: FunctionInfo[] = [];
+  private readonly globals = new Map<string, number>();
+  private readonly methods = new Map<string, ts.MethodDeclaration>();
+  private readonly scratchRefs: ArrayInfo[] = [];
+  private readonly main: SourceModule;
+
+  constructor(private readonly options: ClassCompileOptions) {
+    this.main = this.load(resolve(options.file));
+    const cls = this.main.file.statements.find(
+      (s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === options.className,
+    );
+    if (!cls) throw new DesignError(`${options.file}: no class ${options.className}`);
+    for (const m of cls.members) if (ts.isMethodDeclaration(m) && ts.isIdentifier(m.name)) this.methods.set(m.name.text, m);
+  }
+
+  compile(): CompiledClass {
+    const entries = this.options.entries.map((name) => {
+      const m = this.methods.get(name);
+      if (!m) throw new DesignError(`${this.options.file}: ${this.options.className} has no method ${name}`);
+      return this.method(name, m);
+    });
+    // functions are compiled in discovery order; compiling one may discover more
+    const bodies: number[][] = [];
+    for (let k = 0; k < this.queue.length; k++) bodies.push(new FunctionCompiler(this, this.queue[k]!).compile());
+    this.placeScratch();
+    return { module: new WebAssembly.Module(this.assemble(entries, bodies)), fields: [...this.globals.keys()] };
+  }
+
+  // ---------------------------------------------------------------- sources
+
+  load(path: string): SourceModule {
+    const known = this.modules.get(path);
+    if (known) return known;
+    const file = parsed(path);
+    const mod: SourceModule = {
+      path, file, enums: new Map(), constants: new Map(), arrays: new Map(), functions: new Map(), imports: new Map(),
+    };
+    this.modules.set(path, mod);
+    for (const s of file.statements) {
+      if (ts.isEnumDeclaration(s)) this.collectEnum(mod, s);
+      else if (ts.isFunctionDeclaration(s) && s.name) mod.functions.set(s.name.text, s);
+      else if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.startsWith(".")) {
+        const target = resolve(dirname(path), s.moduleSpecifier.text);
+        const named = s.importClause?.namedBindings;
+        if (named && ts.isNamedImports(named)) for (const e of named.elements) mod.imports.set(e.name.text, target);
+      } else if (ts.isVariableStatement(s) && (s.declarationList.flags & ts.NodeFlags.Const) !== 0) {
+        for (const d of s.declarationList.declarations) this.collectConst(mod, d);
+      }
+    }
+    return mod;
+  }
+
+  private collectEnum(mod: SourceModule, e: ts.EnumDeclaration): void {
+    const members = new Map<string, number>();
+    mod.enums.set(e.name.text, members);
+    let next = 0;
+    for (const m of e.members) {
+      const name = m.name.getText(mod.file);
+      const v = m.initializer ? this.constant(mod, m.initializer, members) : next;
+      if (v === undefined) return void mod.enums.delete(e.name.text); // not a numeric enum: not usable
+      members.set(name, v);
+      next = v + 1;
+    }
+  }
+
+  private collectConst(mod: SourceModule, d: ts.VariableDeclaration): void {
+    if (!ts.isIdentifier(d.name) || !d.initializer) return;
+    const name = d.name.text;
+    const init = d.initializer;
+    if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && ARRAY_KINDS[init.expression.text] && init.arguments?.length === 1) {
+      const kind = ARRAY_KINDS[init.expression.text]!;
+      const arg = init.arguments[0]!;
+      if (ts.isPropertyAccessExpression(arg) && arg.name.text === "buffer") {
+        mod.arrays.set(name, { name, ...kind, base: 0, length: -1 });
+      } else {
+        const n = this.constant(mod, arg);
+        if (n !== undefined) mod.arrays.set(name, { name, ...kind, base: -1, length: n });
+      }
+      return;
+    }
+    const v = this.constant(mod, init);
+    if (v !== undefined) mod.constants.set(name, v);
+  }
+
+  /** The value of a constant expression (literals, enum members, constants, operators), or undefined. */
+  constant(mod: SourceModule, e: ts.Expression, local?: Map<string, number>): number | undefined {
+    if (ts.isNumericLiteral(e)) return Number(e.text);
+    if (ts.isParenthesizedExpression(e)) return this.constant(mod, e.expression, local);
+    if (ts.isIdentifier(e)) return local?.get(e.text) ?? mod.constants.get(e.text);
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) return mod.enums.get(e.expression.text)?.get(e.name.text);
+    if (ts.isPrefixUnaryExpression(e)) {
+      const v = this.constant(mod, e.operand, local);
+      if (v === undefined) return undefined;
+      if (e.operator === ts.SyntaxKind.MinusToken) return -v;
+      if (e.operator === ts.SyntaxKind.TildeToken) return ~v;
+      return undefined;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const a = this.constant(mod, e.left, local);
+      const b = this.constant(mod, e.right, local);
+      if (a === undefined || b === undefined) return undefined;
+      switch (e.operatorToken.kind) {
+        case ts.SyntaxKind.PlusToken: return a + b;
+        case ts.SyntaxKind.MinusToken: return a - b;
+        case ts.SyntaxKind.AsteriskToken: return a * b;
+        case ts.SyntaxKind.LessThanLessThanToken: return a << b;
+        case ts.SyntaxKind.GreaterThanGreaterThanToken: return a >> b;
+        case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken: return a >>> b;
+        case ts.SyntaxKind.BarToken: return a | b;
+        case ts.SyntaxKind.AmpersandToken: return a & b;
+        case ts.SyntaxKind.CaretToken: return a ^ b;
+        default: return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- functions, globals, scratch
+
+  method(name: string, node?: ts.MethodDeclaration): FunctionInfo {
+    const m = node ?? this.methods.get(name);
+    if (!m) throw new DesignError(`${this.options.file}: ${this.options.className} has no method ${name}`);
+    return this.function(`this.${name}`, m, this.main);
+  }
+
+  /** A plain function `name` as seen from `mod` (its own or imported), or undefined. */
+  plainFunction(mod: SourceModule, name: string): FunctionInfo | undefined {
+    const own = mod.functions.get(name);
+    if (own) return this.function(`${mod.path}#${name}`, own, mod);
+    const from = mod.imports.get(name);
+    if (!from) return undefined;
+    const target = this.load(from);
+    const f = target.functions.get(name);
+    return f ? this.function(`${target.path}#${name}`, f, target) : undefined;
+  }
+
+  private function(key: string, node: ts.MethodDeclaration | ts.FunctionDeclaration, source: SourceModule): FunctionInfo {
+    const known = this.functions.get(key);
+    if (known) return known;
+    const type = node.type;
+    if (!type) throw compileError(source, node, "a compiled function needs a declared return type");
+    const info: FunctionInfo = { key, index: this.functions.size, node, source, returnsValue: type.kind !== ts.SyntaxKind.VoidKeyword };
+    this.functions.set(key, info);
+    this.queue.push(info);
+    return info;
+  }
+
+  global(field: string): number {
+    let g = this.globals.get(field);
+    if (g === undefined) {
+      g = this.globals.size;
+      this.globals.set(field, g);
+    }
+    return g;
+  }
+
+  /** The value of `this.<field>` when the options fix it, else undefined. */
+  fieldConstant(e: ts.PropertyAccessExpression): number | undefined {
+    return e.expression.kind === ts.SyntaxKind.ThisKeyword ? this.options.constants?.[e.name.text] : undefined;
+  }
+
+  isMethod(name: string): boolean {
+    return this.methods.has(name);
+  }
+
+  /** Scratch arrays get addresses after compilation: a load's offset is patched in (see FunctionCompiler.memarg). */
+  private placeScratch(): void {
+    const scratch = [...this.modules.values()].flatMap((m) => [...m.arrays.values()]).filter((a) => a.length >= 0);
+    let bytes = 0;
+    const offsets = scratch.map((a) => {
+      const at = bytes;
+      bytes += Math.ceil((a.length * a.size) / 8) * 8;
+      return at;
+    });
+    const base = bytes > 0 ? this.options.reserveScratch(bytes) : 0;
+    scratch.forEach((a, k) => (a.base = base + offsets[k]!));
+  }
+
+  private assemble(entries: readonly FunctionInfo[], bodies: number[][]): Uint8Array<ArrayBuffer> {
+    const fns = [...this.functions.values()];
+    const signature = (f: FunctionInfo): string => `${f.node.parameters.length}:${f.returnsValue ? 1 : 0}`;
+    const types = [...new Set(fns.map(signature))];
+    const typeBytes = types.map((t) => {
+      const [params, results] = t.split(":").map(Number) as [number, number];
+      return [0x60, ...vec(Array.from({ length: params }, () => [I32])), ...vec(Array.from({ length: results }, () => [I32]))];
+    });
+    const globals = [...this.globals.keys()];
+    const code = bodies.map((b) => this.resolveScratch(b));
+    return new Uint8Array([
+      ...MAGIC_VERSION,
+      ...section(SECTION.type, vec(typeBytes)),
+      ...section(SECTION.import, vec([[...wasmName("env"), ...wasmName("memory"), IMPORT_MEMORY, 0x00, 0x00]])),
+      ...section(SECTION.function, vec(fns.map((f) => uleb(types.indexOf(signature(f)))))),
+      ...section(SECTION.global, vec(globals.map(() => [I32, 0x01, Op.I32Const, 0, Op.End]))),
+      ...section(SECTION.export, vec([
+        ...entries.map((f) => [...wasmName((f.node.name as ts.Identifier).text), EXPORT_FUNC, ...uleb(f.index)]),
+        ...globals.map((g, k) => [...wasmName(g), EXPORT_GLOBAL, ...uleb(k)]),
+      ])),
+      ...section(SECTION.code, vec(code.map((b) => [...uleb(b.length), ...b]))),
+    ]);
+  }
+
+  /**
+   * Scratch addresses are unknown while bodies are compiled: a body holds -(k + 1) where the
+   * memarg offset of scratch reference k goes, resolved here.
+   */
+  scratchRef(a: ArrayInfo): number {
+    this.scratchRefs.push(a);
+    return -this.scratchRefs.length;
+  }
+
+  private resolveScratch(body: number[]): number[] {
+    const out: number[] = [];
+    for (const x of body) {
+      if (x >= 0) out.push(x);
+      else out.push(...uleb(this.scratchRefs[-x - 1]!.base));
+    }
+    return out;
+  }
+}
+
+/** Sources parsed once per process (a module is compiled once per set of constants). */
+const PARSED = new Map<string, ts.SourceFile>();
+function parsed(path: string): ts.SourceFile {
+  let f = PARSED.get(path);
+  if (!f) {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw new DesignError(`${path}: cannot read the source to compile it (${(e as Error).message})`);
+    }
+    f = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+    PARSED.set(path, f);
+  }
+  return f;
+}
+
+function compileError(mod: SourceModule, node: ts.Node, message: string): DesignError {
+  const { line, character } = mod.file.getLineAndCharacterOfPosition(node.getStart(mod.file));
+  return new DesignError(`${mod.path}:${line + 1}:${character + 1}: wasm subset: ${message}`);
+}
+
+type Binding = { kind: "local"; index: number } | { kind: "array"; array: ArrayInfo };
+
+/** A control frame: what `break` and `continue` may target, for branch depths. */
+type Frame = "break" | "continue" | "other";
+
+class FunctionCompiler {
+  private readonly code: number[] = [];
+  private readonly scopes: Map<string, Binding>[] = [];
+  private readonly frames: Frame[] = [];
+  private locals: number;
+  private readonly mod: SourceModule;
+
+  constructor(
+    private readonly cc: ClassCompiler,
+    private readonly fn: FunctionInfo,
+  ) {
+    this.mod = fn.source;
+    const params = new Map<string, Binding>();
+    fn.node.parameters.forEach((p, k) => {
+      if (!ts.isIdentifier(p.name)) throw this.error(p, "parameters must be plain names");
+      params.set(p.name.text, { kind: "local", index: k });
+    });
+    this.scopes.push(params);
+    this.locals = fn.node.parameters.length;
+  }
+
+  compile(): number[] {
+    const body = this.fn.node.body;
+    if (!body) throw this.error(this.fn.node, "no body");
+    this.block(body.statements);
+    // a function with a result ends with an explicit return; the validator wants a value here
+    if (this.fn.returnsValue) this.code.push(Op.Unreachable);
+    this.code.push(Op.End);
+    const extra = this.locals - this.fn.node.parameters.length;
+    return [...(extra > 0 ? [1, ...uleb(extra), I32] : [0]), ...this.code];
+  }
+
+  private error(node: ts.Node, message: string): DesignError {
+    return compileError(this.mod, node, message);
+  }
+
+  private emit(...bytes: number[]): void {
+    for (const b of bytes) this.code.push(b);
+  }
+
+  private i32(n: number): void {
+    this.emit(Op.I32Const, ...sleb(n | 0));
+  }
+
+  private newLocal(): number {
+    return this.locals++;
+  }
+
+  private lookup(name: string): Binding | undefined {
+    for (let k = this.scopes.length - 1; k >= 0; k--) {
+      const b = this.scopes[k]!.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private block(statements: readonly ts.Statement[]): void {
+    this.scopes.push(new Map());
+    for (const s of statements) this.statement(s);
+    this.scopes.pop();
+  }
+
+  private statement(s: ts.Statement): void {
+    if (ts.isBlock(s)) return this.block(s.statements);
+    if (ts.isEmptyStatement(s)) return;
+    if (ts.isExpressionStatement(s)) return void this.expression(s.expression, false);
+    if (ts.isVariableStatement(s)) return this.declarations(s.declarationList);
+    if (ts.isIfStatement(s)) {
+      this.condition(s.expression);
+      this.emit(Op.If, VOID);
+      this.frames.push("other");
+      this.statement(s.thenStatement);
+      if (s.elseStatement) {
+        this.emit(Op.Else);
+        this.statement(s.elseStatement);
+      }
+      this.frames.pop();
+      return this.emit(Op.End);
+    }
+    if (ts.isForStatement(s)) {
+      this.scopes.push(new Map());
+      if (s.initializer) {
+        if (ts.isVariableDeclarationList(s.initializer)) this.declarations(s.initializer);
+        else this.expression(s.initializer, false);
+      }
+      this.loop(s.condition, s.statement, s.incrementor);
+      this.scopes.pop();
+      return;
+    }
+    if (ts.isWhileStatement(s)) return this.loop(s.expression, s.statement, undefined);
+    if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
+      if (s.label) throw this.error(s, "labelled break/continue");
+      const target: Frame = ts.isBreakStatement(s) ? "break" : "continue";
+      const k = this.frames.lastIndexOf(target);
+      if (k < 0) throw this.error(s, `${target} outside a loop`);
+      return this.emit(Op.Br, ...uleb(this.frames.length - 1 - k));
+    }
+    if (ts.isReturnStatement(s)) {
+      if (s.expression) {
+        if (this.fn.returnsValue) this.value(s.expression);
+        else this.expression(s.expression, false); // `return this.f(...)` in a void method
+      } else if (this.fn.returnsValue) throw this.error(s, "return without a value");
+      return this.emit(Op.Return);
+    }
+    throw this.error(s, `statement ${ts.SyntaxKind[s.kind]} is outside the subset`);
+  }
+
+  /** block $break / loop / (cond) br_if $break / block $continue body end / incr / br loop. */
+  private loop(cond: ts.Expression | undefined, body: ts.Statement, incr: ts.Expression | undefined): void {
+    this.emit(Op.Block, VOID);
+    this.frames.push("break");
+    this.emit(Op.Loop, VOID);
+    this.frames.push("other");
+    if (cond) {
+      this.condition(cond);
+      this.emit(Op.I32Eqz, Op.BrIf, 1);
+    }
+    this.emit(Op.Block, VOID);
+    this.frames.push("continue");
+    this.statement(body);
+    this.frames.pop();
+    this.emit(Op.End);
+    if (incr) this.expression(incr, false);
+    this.emit(Op.Br, 0, Op.End, Op.End);
+    this.frames.pop();
+    this.frames.pop();
+  }
+
+  private declarations(list: ts.VariableDeclarationList): void {
+    const scope = this.scopes[this.scopes.length - 1]!;
+    for (const d of list.declarations) {
+      if (!ts.isIdentifier(d.name)) throw this.error(d, "destructuring is outside the subset");
+      if (!d.initializer) throw this.error(d, "a variable needs an initial value");
+      const array = this.arrayOf(d.initializer);
+      if (array) {
+        scope.set(d.name.text, { kind: "array", array });
+        continue;
+      }
+      const index = this.newLocal();
+      this.value(d.initializer);
+      this.emit(Op.LocalSet, ...uleb(index));
+      scope.set(d.name.text, { kind: "local", index });
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** The array an expression names (a module-level typed array or a local alias), or undefined. */
+  private arrayOf(e: ts.Expression): ArrayInfo | undefined {
+    const x = strip(e);
+    if (!ts.isIdentifier(x)) return undefined;
+    const b = this.lookup(x.text);
+    if (b) return b.kind === "array" ? b.array : undefined;
+    const own = this.mod.arrays.get(x.text);
+    if (own) return own;
+    const from = this.mod.imports.get(x.text);
+    return from ? this.cc.load(from).arrays.get(x.text) : undefined;
+  }
+
+  /** Pushes the expression's value as a condition (any non-zero int32 is true). */
+  private condition(e: ts.Expression): void {
+    this.value(e);
+  }
+
+  /** Pushes the expression's value. */
+  private value(e: ts.Expression): Sign {
+    const s = this.expression(e, true);
+    if (s === undefined) throw this.error(e, "this expression has no value");
+    return s;
+  }
+
+  /** Compiles e; with `want`, leaves its value on the stack (returns its sign), else leaves nothing. */
+  private expression(e: ts.Expression, want: boolean): Sign | undefined {
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) return this.expression(e.expression, want);
+    if (ts.isBinaryExpression(e) && isAssignment(e.operatorToken.kind)) return this.assignment(e, want);
+    if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && isIncrement(e.operator)) return this.increment(e, want);
+    if (ts.isCallExpression(e)) return this.call(e, want);
+    if (!want) throw this.error(e, "an expression statement must assign, increment or call");
+    const c = ts.isIdentifier(e) && this.lookup(e.text) ? undefined : this.cc.constant(this.mod, e);
+    if (c !== undefined) {
+      this.i32(c);
+      return c > 0x7fffffff ? "u" : "i";
+    }
+    if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) {
+      this.i32(e.kind === ts.SyntaxKind.TrueKeyword ? 1 : 0);
+      return "i";
+    }
+    if (ts.isIdentifier(e)) {
+      const b = this.lookup(e.text);
+      if (!b || b.kind !== "local") throw this.error(e, `${e.text} is not a local, a constant or an enum member`);
+      this.emit(Op.LocalGet, ...uleb(b.index));
+      return "i";
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const k = this.cc.fieldConstant(e);
+      if (k !== undefined) this.i32(k);
+      else this.emit(Op.GlobalGet, ...uleb(this.field(e)));
+      return "i";
+    }
+    if (ts.isElementAccessExpression(e)) {
+      const a = this.address(e);
+      this.emit(...loadOp(a), ...this.memarg(a));
+      return a.signed || a.size < 4 ? "i" : "u";
+    }
+    if (ts.isPrefixUnaryExpression(e)) {
+      switch (e.operator) {
+        case ts.SyntaxKind.MinusToken:
+          this.i32(0);
+          this.value(e.operand);
+          this.emit(Op.I32Sub);
+          return "i";
+        case ts.SyntaxKind.TildeToken:
+          this.value(e.operand);
+          this.i32(-1);
+          this.emit(Op.I32Xor);
+          return "i";
+        case ts.SyntaxKind.ExclamationToken:
+          this.value(e.operand);
+          this.emit(Op.I32Eqz);
+          return "i";
+        default:
+          throw this.error(e, "unary operator outside the subset");
+      }
+    }
+    if (ts.isConditionalExpression(e)) {
+      this.condition(e.condition);
+      this.emit(Op.If, I32);
+      this.frames.push("other");
+      const a = this.value(e.whenTrue);
+      this.emit(Op.Else);
+      const b = this.value(e.whenFalse);
+      this.frames.pop();
+      this.emit(Op.End);
+      return a === "u" && b === "u" ? "u" : "i";
+    }
+    if (ts.isBinaryExpression(e)) return this.binary(e);
+    throw this.error(e, `expression ${ts.SyntaxKind[e.kind]} is outside the subset`);
+  }
+
+  private binary(e: ts.BinaryExpression): Sign {
+    const k = e.operatorToken.kind;
+    if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) {
+      // a && b: if a then (b != 0) else 0;  a || b: if a then 1 else (b != 0)
+      this.condition(e.left);
+      this.emit(Op.If, I32);
+      this.frames.push("other");
+      if (k === ts.SyntaxKind.AmpersandAmpersandToken) {
+        this.condition(e.right);
+        this.emit(Op.I32Eqz, Op.I32Eqz, Op.Else);
+        this.i32(0);
+      } else {
+        this.i32(1);
+        this.emit(Op.Else);
+        this.condition(e.right);
+        this.emit(Op.I32Eqz, Op.I32Eqz);
+      }
+      this.frames.pop();
+      this.emit(Op.End);
+      return "i";
+    }
+    const a = this.value(e.left);
+    const b = this.value(e.right);
+    const arith = ARITH[k];
+    if (arith !== undefined) return this.emit(arith), k === ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken ? "u" : "i";
+    const cmp = COMPARE[k];
+    if (cmp === undefined) throw this.error(e.operatorToken, `operator ${e.operatorToken.getText(this.mod.file)} is outside the subset`);
+    if (cmp.length === 1) return this.emit(cmp[0]), "i"; // equality: the same bits either way
+    const unsigned = a === "u" || b === "u";
+    if (unsigned && !(this.unsignedOperand(e.left, a) && this.unsignedOperand(e.right, b))) {
+      throw this.error(e, "comparing an unsigned value (>>> or Uint32Array) with a signed one: make both one kind (| 0 or >>> 0)");
+    }
+    this.emit(cmp[unsigned ? 1 : 0]);
+    return "i";
+  }
+
+  private unsignedOperand(e: ts.Expression, s: Sign): boolean {
+    if (s === "u") return true;
+    const c = this.cc.constant(this.mod, e);
+    return c !== undefined && c >= 0;
+  }
+
+  private field(e: ts.PropertyAccessExpression): number {
+    if (e.expression.kind !== ts.SyntaxKind.ThisKeyword) throw this.error(e, "only this.<field>, Enum.<member> and constants are allowed");
+    const name = e.name.text;
+    if (this.cc.isMethod(name)) throw this.error(e, `${name} is a method`);
+    if (this.cc.fieldConstant(e) !== undefined) throw this.error(e, `${name} is compiled as a constant and cannot be assigned`);
+    return this.cc.global(name);
+  }
+
+  /** Pushes the byte address (minus the array's base, which goes in the memarg) of arr[index]. */
+  private address(e: ts.ElementAccessExpression): ArrayInfo {
+    const a = this.arrayOf(e.expression);
+    if (!a) throw this.error(e.expression, `${e.expression.getText(this.mod.file)} is not a typed array of the module`);
+    this.value(e.argumentExpression);
+    if (a.size > 1) {
+      this.i32(a.size === 4 ? 2 : 1);
+      this.emit(Op.I32Shl);
+    }
+    return a;
+  }
+
+  private memarg(a: ArrayInfo): number[] {
+    const align = a.size === 4 ? 2 : a.size === 2 ? 1 : 0;
+    return [align, a.length < 0 ? 0 : this.cc.scratchRef(a)];
+  }
+
+  private assignment(e: ts.BinaryExpression, want: boolean): Sign | undefined {
+    const k = e.operatorToken.kind;
+    const base = COMPOUND[k];
+    const op = base === undefined ? undefined : ARITH[base];
+    if (k !== ts.SyntaxKind.EqualsToken && op === undefined) throw this.error(e.operatorToken, "assignment operator outside the subset");
+    return this.store(e.left, want, () => {
+      if (op !== undefined) {
+        this.emit(...this.pendingLoad!);
+        this.value(e.right);
+        this.emit(op);
+      } else this.value(e.right);
+    });
+  }
+
+  private increment(e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, want: boolean): Sign | undefined {
+    const delta = e.operator === ts.SyntaxKind.PlusPlusToken ? Op.I32Add : Op.I32Sub;
+    const post = ts.isPostfixUnaryExpression(e);
+    if (!want || !post) {
+      return this.store(e.operand, want, () => {
+        this.emit(...this.pendingLoad!);
+        this.i32(1);
+        this.emit(delta);
+      });
+    }
+    // x++ as a value: the old value, kept in a local
+    const old = this.newLocal();
+    this.store(e.operand, false, () => {
+      this.emit(...this.pendingLoad!, Op.LocalTee, ...uleb(old));
+      this.i32(1);
+      this.emit(delta);
+    });
+    this.emit(Op.LocalGet, ...uleb(old));
+    return "i";
+  }
+
+  /** The bytes that load the current store target (for compound assignments), set by `store`. */
+  private pendingLoad: number[] | undefined;
+
+  /** Stores the value `compute` pushes into target; with `want`, also leaves it on the stack. */
+  private store(target: ts.Expression, want: boolean, compute: () => void): Sign | undefined {
+    const t = strip(target);
+    const keep = want ? this.newLocal() : -1;
+    const saved = this.pendingLoad;
+    if (ts.isIdentifier(t)) {
+      const b = this.lookup(t.text);
+      if (!b || b.kind !== "local") throw this.error(t, `cannot assign to ${t.text}`);
+      this.pendingLoad = [Op.LocalGet, ...uleb(b.index)];
+      compute();
+      this.emit(want ? Op.LocalTee : Op.LocalSet, ...uleb(b.index));
+    } else if (ts.isPropertyAccessExpression(t)) {
+      const g = this.field(t);
+      this.pendingLoad = [Op.GlobalGet, ...uleb(g)];
+      compute();
+      if (want) this.emit(Op.LocalTee, ...uleb(keep));
+      this.emit(Op.GlobalSet, ...uleb(g));
+    } else if (ts.isElementAccessExpression(t)) {
+      const a = this.address(t);
+      const at = this.newLocal();
+      this.emit(Op.LocalTee, ...uleb(at));
+      this.pendingLoad = [Op.LocalGet, ...uleb(at), ...loadOp(a), ...this.memarg(a)];
+      compute();
+      if (want) this.emit(Op.LocalTee, ...uleb(keep));
+      this.emit(storeOp(a), ...this.memarg(a));
+    } else throw this.error(t, "assignment target outside the subset");
+    this.pendingLoad = saved;
+    if (want && !ts.isIdentifier(t)) this.emit(Op.LocalGet, ...uleb(keep));
+    return want ? "i" : undefined;
+  }
+
+  private call(e: ts.CallExpression, want: boolean): Sign | undefined {
+    const callee = e.expression;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Math") {
+      const name = callee.name.text;
+      if (name === "clz32" && e.arguments.length === 1) {
+        this.value(e.arguments[0]!);
+        this.emit(Op.I32Clz);
+      } else if (name === "imul" && e.arguments.length === 2) {
+        this.value(e.arguments[0]!);
+        this.value(e.arguments[1]!);
+        this.emit(Op.I32Mul);
+      } else throw this.error(e, `Math.${name} is outside the subset`);
+      if (!want) this.emit(Op.Drop);
+      return want ? "i" : undefined;
+    }
+    let f: FunctionInfo | undefined;
+    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      if (!this.cc.isMethod(callee.name.text)) throw this.error(callee, `${callee.name.text} is not a method of the class`);
+      f = this.cc.method(callee.name.text);
+    } else if (ts.isIdentifier(callee)) f = this.cc.plainFunction(this.mod, callee.text);
+    if (!f) throw this.error(callee, `call of ${callee.getText(this.mod.file)} is outside the subset`);
+    if (e.arguments.length !== f.node.parameters.length) throw this.error(e, `${f.key} takes ${f.node.parameters.length} arguments`);
+    for (const a of e.arguments) this.value(a);
+    this.emit(Op.Call, ...uleb(f.index));
+    if (want && !f.returnsValue) throw this.error(e, `${f.key} returns nothing`);
+    if (!want && f.returnsValue) this.emit(Op.Drop);
+    return want ? "i" : undefined;
+  }
+}
+
+function strip(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
+  return e;
+}
+
+function isAssignment(k: ts.SyntaxKind): boolean {
+  return k === ts.SyntaxKind.EqualsToken || COMPOUND[k] !== undefined;
+}
+
+function isIncrement(k: ts.SyntaxKind): boolean {
+  return k === ts.SyntaxKind.PlusPlusToken || k === ts.SyntaxKind.MinusMinusToken;
+}
+
+function loadOp(a: ArrayInfo): number[] {
+  if (a.size === 4) return [Op.I32Load];
+  if (a.size === 2) return [a.signed ? Op.I32Load16S : Op.I32Load16U];
+  return [a.signed ? Op.I32Load8S : Op.I32Load8U];
+}
+
+function storeOp(a: ArrayInfo): Op {
+  return a.size === 4 ? Op.I32Store : a.size === 2 ? Op.I32Store16 : Op.I32Store8;
+}
+
+const ARITH: Partial<Record<ts.SyntaxKind, Op>> = {
+  [ts.SyntaxKind.PlusToken]: Op.I32Add,
+  [ts.SyntaxKind.MinusToken]: Op.I32Sub,
+  [ts.SyntaxKind.AsteriskToken]: Op.I32Mul,
+  [ts.SyntaxKind.PercentToken]: Op.I32RemS,
+  [ts.SyntaxKind.AmpersandToken]: Op.I32And,
+  [ts.SyntaxKind.BarToken]: Op.I32Or,
+  [ts.SyntaxKind.CaretToken]: Op.I32Xor,
+  [ts.SyntaxKind.LessThanLessThanToken]: Op.I32Shl,
+  [ts.SyntaxKind.GreaterThanGreaterThanToken]: Op.I32ShrS,
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: Op.I32ShrU,
+};
+
+const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
+  [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
+  [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
+  [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
+  [ts.SyntaxKind.AmpersandEqualsToken]: ts.SyntaxKind.AmpersandToken,
+  [ts.SyntaxKind.BarEqualsToken]: ts.SyntaxKind.BarToken,
+  [ts.SyntaxKind.CaretEqualsToken]: ts.SyntaxKind.CaretToken,
+  [ts.SyntaxKind.LessThanLessThanEqualsToken]: ts.SyntaxKind.LessThanLessThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanToken,
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+};
+
+/** Comparisons: [signed, unsigned] opcodes; equality has one. */
+const COMPARE: Partial<Record<ts.SyntaxKind, Op[]>> = {
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: [Op.I32Eq],
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: [Op.I32Ne],
+  [ts.SyntaxKind.LessThanToken]: [Op.I32LtS, Op.I32LtU],
+  [ts.SyntaxKind.LessThanEqualsToken]: [Op.I32LeS, Op.I32LeU],
+  [ts.SyntaxKind.GreaterThanToken]: [Op.I32GtS, Op.I32GtU],
+  [ts.SyntaxKind.GreaterThanEqualsToken]: [Op.I32GeS, Op.I32GeU],
+};
