@@ -140,6 +140,8 @@ export class Mesh extends Module {
         }
       }
     }
+    // while the plane is idle, only a valid flit or a credit can wake it: its ctl and credit words
+    fabric.bindWakeInputs(this.vec(rs.flatMap((r) => r.inputWords.filter((_, k) => k >= 25 || k % 5 === 0))));
     const nis: NetworkInterface[] = [];
     const ports: ExposedPorts[] = [];
     for (const node0 of this.nodes) {

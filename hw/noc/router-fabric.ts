@@ -347,6 +347,13 @@ export class RouterFabric {
   private readonly crRegs: RegArray[] = [];
   /** Every router's input words (IN_WORDS each), bound by the mesh. */
   private inVec: BitsVec | undefined;
+  /**
+   * Every router's ctl and credit input words: an idle router acts only on a valid flit or a
+   * credit, so while every router is idle a cycle reads these (a third of the input words).
+   */
+  private wakeVec: BitsVec | undefined;
+  /** Every router was idle (nothing buffered or in flight, outputs cleared) after the last cycle. */
+  private planeIdle = false;
   /** Flits that left through each output port (statistics), 5 per router. */
   readonly sent: Float64Array;
   /** The compiled `stepRouters` of this fabric's instance, or undefined (params.engine "js"). */
@@ -470,7 +477,7 @@ export class RouterFabric {
       count * 2 * NI * 2,
       count * IN_WORDS * 4,
       count * OUT_WORDS * 4,
-      count * 4,
+      (count + 1) * 4,
       count * Err.WORDS * 4,
       NI,
       params.vnets * 4,
@@ -532,6 +539,11 @@ export class RouterFabric {
     this.paths[index] = outputs.path;
     for (let p = 0; p < Port.COUNT; p++) this.oRegs[index * Port.COUNT + p] = outputs.flit[p]!;
     this.crRegs[index] = outputs.credit;
+  }
+
+  /** Every router's ctl and credit input words (see wakeVec). */
+  bindWakeInputs(inputs: BitsVec): void {
+    this.wakeVec = inputs;
   }
 
   /** The input words of every router, IN_WORDS per router in index order (see IN_WORDS). */
@@ -616,16 +628,10 @@ export class RouterFabric {
     const P0 = ri * Port.COUNT;
     for (let o = 0; o < Port.COUNT; o++) {
       if ((written & (1 << o)) !== 0) {
-        const regs = this.oRegs[P0 + o]!;
-        const w = out + o * 5;
-        regs.set(0, H32[w]!);
         if ((written & (0x10000 << o)) !== 0) {
-          regs.set(1, H32[w + 1]!);
-          regs.set(2, H32[w + 2]!);
-          regs.set(3, H32[w + 3]!);
-          regs.set(4, H32[w + 4]!);
+          this.oRegs[P0 + o]!.setFrom(H32, out + o * 5, 5);
           this.sent[P0 + o]!++;
-        }
+        } else this.oRegs[P0 + o]!.set(0, H32[out + o * 5]!);
       }
       if ((written & (256 << o)) !== 0) this.crRegs[ri]!.set(o, H32[out + 25 + o]!);
     }
@@ -641,9 +647,14 @@ export class RouterFabric {
    * same code as JavaScript) and assigns the output registers they set.
    */
   stepAll(): void {
+    if (this.planeIdle && this.wakeVec !== undefined && this.wakeVec.reduceOr() === 0) {
+      for (let ri = 0; ri < this.count; ri++) this.idleCycle(this.rsBase + ri * Rs.WORDS);
+      return;
+    }
     this.inVec!.copyTo(H32, this.inBase);
     const cs = this.compiledStep;
     const any = cs !== undefined ? cs() : this.stepRouters();
+    this.planeIdle = H32[this.wrBase + this.count] === 0;
     if (any === 0) return;
     for (let ri = 0; ri < this.count; ri++) {
       const w = H32[this.wrBase + ri]!;
@@ -659,6 +670,7 @@ export class RouterFabric {
    */
   stepRouters(): number {
     let any = 0;
+    let active = 0;
     for (let ri = 0; ri < this.count; ri++) {
       const b = this.rsBase + ri * Rs.WORDS;
       H32[this.wrBase + ri] = 0;
@@ -667,17 +679,25 @@ export class RouterFabric {
         let arriving = 0;
         for (let p = 0; p < Port.COUNT; p++) arriving |= (H32[inB + p * 5]! & 1) | H32[inB + 25 + p]!;
         if (arriving === 0) {
-          H32[b + Rs.T]!++;
-          const x = H32[b + Rs.XBNOW]! + 1;
-          H32[b + Rs.XBNOW] = x === this.xq ? 0 : x;
+          this.idleCycle(b);
           continue;
         }
       }
       const w = this.stepRecords(ri);
       H32[this.wrBase + ri] = w;
       any |= w;
+      active |= H32[b + Rs.BUSY]! | H32[b + Rs.DIRTY]!;
     }
+    // the word after the masks: whether any router is still busy (stepAll's planeIdle)
+    H32[this.wrBase + this.count] = active;
     return any;
+  }
+
+  /** The cycle of an idle router (its scalars at H32 index b): time moves on, nothing else. */
+  private idleCycle(b: number): void {
+    H32[b + Rs.T]!++;
+    const x = H32[b + Rs.XBNOW]! + 1;
+    H32[b + Rs.XBNOW] = x === this.xq ? 0 : x;
   }
 
   private tick(): void {

@@ -311,6 +311,22 @@ export class RegArray {
     PENDING.count = n + 1;
   }
 
+  /**
+   * Entries 0..n-1 take src[at..at+n-1] after the next clock edge (masked), as n calls of
+   * `set` would, with one range check and one capacity check.
+   */
+  setFrom(src: Int32Array, at: number, n: number): void {
+    if (n > this.length || n < 0) this.outOfRange(n - 1);
+    const k = PENDING.count;
+    if (k + n > PENDING_CAPACITY) this.tooManyWrites();
+    const base = this.base, mask = this.intMask;
+    for (let i = 0; i < n; i++) {
+      PENDING_SLOTS[k + i] = base + i;
+      PENDING_VALUES[k + i] = src[at + i]! & mask;
+    }
+    PENDING.count = k + n;
+  }
+
   /** Slot of entry 0 (entries are contiguous), for the reset plan. */
   get firstSlot(): number {
     return this.base;
@@ -403,6 +419,13 @@ export class BitsVec {
     const slots = this.slots;
     let x = 0;
     for (let i = 0; i < n; i++) x ^= store[slots[i]!]!;
+    return x >>> 0;
+  }
+  /** OR of the current values of all the signals (Verilog's `|{...}`, Chisel's `orR` over the vector): 0 when every one is 0. */
+  reduceOr(): number {
+    const store = NARROW, slots = this.slots, n = this.length;
+    let x = 0;
+    for (let i = 0; i < n; i++) x |= store[slots[i]!]!;
     return x >>> 0;
   }
   /**

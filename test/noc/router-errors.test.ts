@@ -10,7 +10,7 @@ import { Simulator } from "../../hw/rtl/index.ts";
 import type { Engine } from "./delivery-log.ts";
 
 /**
- * A 2x1 mesh; `drive` pokes registers at cycle 0 (the neighbour reads them in that cycle; a
+ * A 2x1 mesh; `drive` pokes registers at cycle 3 (the neighbour reads them in that cycle; a
  * credit read in cycle r applies in r + link latency + credit delay = r + 3); returns the first
  * error after `cycles`.
  */
@@ -18,6 +18,7 @@ function violation(engine: Engine, drive: (sim: Simulator) => void, cycles = 6):
   const mesh = new Mesh(null, "noc", { width: 2, height: 1, router: { ...DEFAULT_ROUTER, engine } });
   const sim = new Simulator(mesh);
   sim.reset();
+  sim.step(3); // idle cycles first: the plane is asleep when the poke arrives (it must wake)
   drive(sim);
   sim.step(cycles);
   return mesh.firstError();
@@ -27,15 +28,15 @@ for (const engine of ["wasm", "js"] as Engine[]) {
   describe(`noc: router protocol violations (${engine} engine)`, () => {
     it("a flit naming a VC the router does not have", () => {
       const err = violation(engine, (sim) => sim.poke("noc.r_0_0.o_e[0]", makeCtl({ head: true, tail: true, vc: 20, dest: 2 })));
-      expect(err).to.equal("noc.r_1_0 cycle 0: flit on input w names VC 20 >= 16");
+      expect(err).to.equal("noc.r_1_0 cycle 3: flit on input w names VC 20 >= 16");
     });
     it("a body flit on an idle VC", () => {
       const err = violation(engine, (sim) => sim.poke("noc.r_0_0.o_e[0]", makeCtl({ head: false, tail: false, vc: 3, dest: 2 })));
-      expect(err).to.equal("noc.r_1_0 cycle 0: body flit on idle input w VC 3");
+      expect(err).to.equal("noc.r_1_0 cycle 3: body flit on idle input w VC 3");
     });
     it("a credit for a VC that holds none", () => {
       const err = violation(engine, (sim) => sim.poke("noc.r_1_0.cr[1]", 1 | (2 << 1)));
-      expect(err).to.equal("noc.r_0_0 cycle 3: credit underflow at output e VC 2");
+      expect(err).to.equal("noc.r_0_0 cycle 6: credit underflow at output e VC 2");
     });
     it("no violation in normal operation", () => {
       expect(violation(engine, () => undefined)).to.equal(null);

@@ -29,6 +29,20 @@ class Rotate extends Module {
 
 const contents = (sim: Simulator, top: Rotate): number[] => top.rf.entries.map((e) => sim.peek(e));
 
+/** Loads entries 0..2 of a 4-entry, 8-bit array from a word array with setFrom when `load` is 1. */
+class BulkLoad extends Module {
+  readonly rf: RegArray;
+  readonly load = this.input("load", 1);
+  readonly words = new Int32Array([0x1ff, 0x22, -1, 0x44, 0x55]);
+  constructor() {
+    super(null, "top");
+    this.rf = this.regArray("rf", 4, 8, { init: 7 });
+    this.seq(() => {
+      if (this.load.value === 1) this.rf.setFrom(this.words, 1, 3);
+    });
+  }
+}
+
 describe("register arrays", () => {
   it("reads see values from before the edge, so a rotation through the array is exact", () => {
     const top = new Rotate();
@@ -118,5 +132,15 @@ describe("register arrays", () => {
     expect(top.a.get(1000)).to.equal(0);
     // Functional, not timed: the register region the edge copies holds the counter only.
     expect(sim.design.storage.narrowRegs).to.equal(1);
+  });
+  it("setFrom assigns a run of entries after the edge, masked, others hold", () => {
+    const top = new BulkLoad();
+    const sim = new Simulator(top);
+    const values = (): number[] => top.rf.entries.map((e) => sim.peek(e));
+    sim.poke(top.load, 1);
+    expect(values()).to.deep.equal([7, 7, 7, 7]);
+    sim.step();
+    expect(values()).to.deep.equal([0x22, 0xff, 0x44, 7]);
+    expect(() => top.rf.setFrom(top.words, 0, 5)).to.throw("top.rf: index 4 outside 0..3");
   });
 });
