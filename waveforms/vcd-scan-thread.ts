@@ -5,7 +5,7 @@
  * the file. On a 2-core machine this puts the encoding, which costs about as much as the
  * simulation itself, on the other core (docs/waveforms.md, "Where K3's time goes").
  *
- * The simulation thread also scans the first quarter of the records into a chunk per snapshot,
+ * The simulation thread also scans the first records (MAIN_SHARE) into a chunk per snapshot,
  * which the worker writes ahead of its own: the two threads then cost about the same.
  *
  * It takes over a VcdWriter's stream after the initial values (VcdWriter.detach): the file
@@ -22,7 +22,7 @@
 import { existsSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { writeFailure } from "./threaded-sink.ts";
-import { RECORD_BYTES, RECORD_FLAGS, RECORD_MASK, SCALAR_FLAG, SCAN_SLACK, scanModuleBytes, type ScanFunction } from "./vcd-scan-wasm.ts";
+import { lineBound, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, scanExports, scanModuleBytes, type ScanFunction } from "./vcd-scan-wasm.ts";
 import {
   CLOSING,
   CONTROL_WORDS,
@@ -49,8 +49,13 @@ const WASM_PAGE = 65536;
  */
 const RING_MAX = 128;
 const RING_BYTES = 32 << 20;
-/** A buffer is written out once it holds this much; up to OUT_BUFFERS - 1 writes are in flight. */
-const FLUSH_BYTES = 2 << 20;
+/**
+ * A buffer is written out once it holds this much; up to OUT_BUFFERS - 1 writes are in flight.
+ * Small enough that the buffers (2 MiB in all) stay in cache: with 2 MiB each, copying K3's
+ * ~10 KB per cycle into them cost the worker ~1.5 us a cycle, with 512 KiB ~0.8; O_DIRECT
+ * writes of 256 KiB to 2 MiB measured the same 1.6-2 GB/s here.
+ */
+const FLUSH_BYTES = 512 << 10;
 const OUT_BUFFERS = 4;
 const BLOCK = 4096;
 /** "#" + 16 digits + "\n" with room to spare, and a clock line. */
@@ -59,10 +64,12 @@ const CLOCK_LINE_MAX = 8;
 
 /**
  * The simulation thread scans this share of the records itself (into a chunk per snapshot that
- * the worker appends): the worker's scan, copies and writes cost about 1.7x the simulation of a
- * K3-like design and the simulation thread's share about 1.15x, so this evens them out.
+ * the worker appends), so that both threads cost about the same on K3 (perf, per cycle: the
+ * simulation thread ~5.0 us plus 5.0 us per share of the scan, the worker ~2.2 us for its
+ * copies, time lines and writes plus 4.1 us per share: the simulation thread's share costs
+ * more per record, as it writes its chunk into lines the worker has read).
  */
-const MAIN_SHARE = 0.25;
+const MAIN_SHARE = 0.15;
 
 /** Byte addresses in the shared memory. */
 interface Layout {
@@ -76,15 +83,20 @@ interface Layout {
   values: number;
   /** Bytes per snapshot (8-aligned). */
   stride: number;
-  /** Per snapshot: the simulation thread's chunk (chunkStride bytes each) and its length (i32). */
+  /**
+   * Per snapshot: the simulation thread's chunk (chunkStride bytes each, the chunk at the end,
+   * the scan's slack at the start) and its length (i32).
+   */
   chunks: number;
   chunkStride: number;
   chunkLengths: number;
   /** Float64 cycle number of each snapshot. */
   cycles: number;
-  /** The scans build each chunk backwards ending here (worker / simulation thread), then copy it out. */
+  /** The worker's scan builds its chunk backwards ending here, then copies it out. */
   scratchEnd: number;
-  mainScratchEnd: number;
+  /** The scans' lists of changed records (worker, simulation thread). */
+  list: number;
+  mainList: number;
   /** The output buffers, page-aligned. */
   out: number[];
   total: number;
@@ -94,35 +106,30 @@ function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
 
-/** The longest line each record can write (its width's digits, the suffix), summed over records [0, count). */
+/** The longest line each record can write, summed over records [0, count). */
 function chunkBound(records: Uint8Array, count: number): number {
-  const words = new Int32Array(records.buffer, records.byteOffset, records.byteLength >> 2);
   let bytes = 0;
-  for (let r = 0; r < count; r++) {
-    const at = (r * RECORD_BYTES) >> 2;
-    const flags = words[at + RECORD_FLAGS / 4]!;
-    const width = 32 - Math.clz32(words[at + RECORD_MASK / 4]!);
-    bytes += 1 + ((flags & SCALAR_FLAG) !== 0 ? 0 : width) + (flags & 0xff);
-  }
+  for (let r = 0; r < count; r++) bytes += lineBound(records, r);
   return bytes;
 }
 
 function layoutOf(d: DetachedScan): Layout {
-  const records = d.digits.length;
+  const records = 64; // the scan walks records down to this address, so not 0
   const n = d.records.length / RECORD_BYTES;
   const mainCount = Math.floor(n * MAIN_SHARE);
   const values = align(records + d.records.length, 64);
   const stride = align(4 * d.valueWords, 64);
-  const chunkStride = align(chunkBound(d.records, mainCount) + 8, 64);
+  const chunkStride = align(SCAN_SLACK + chunkBound(d.records, mainCount), 64);
   let ring = RING_MAX;
   while (ring > 4 && ring * (stride + chunkStride) > RING_BYTES) ring /= 2;
   const chunks = values + ring * stride;
   const chunkLengths = chunks + ring * chunkStride;
   const cycles = chunkLengths + 4 * ring;
   const scratchEnd = align(cycles + 8 * ring + SCAN_SLACK + d.chunkBytes + 16, 8);
-  const mainScratchEnd = align(scratchEnd + SCAN_SLACK + chunkStride + 16, 8);
   const outBytes = align(FLUSH_BYTES + 2 * (TIME_LINE_MAX + CLOCK_LINE_MAX) + d.chunkBytes + 64, BLOCK);
-  const out = Array.from({ length: OUT_BUFFERS }, (_, i) => align(mainScratchEnd, BLOCK) + i * outBytes);
+  const list = scratchEnd;
+  const mainList = list + SCAN_LIST_BYTES * n;
+  const out = Array.from({ length: OUT_BUFFERS }, (_, i) => align(mainList + SCAN_LIST_BYTES * n, BLOCK) + i * outBytes);
   return {
     ring,
     batch: ring / 4,
@@ -136,7 +143,8 @@ function layoutOf(d: DetachedScan): Layout {
     chunkLengths,
     cycles,
     scratchEnd,
-    mainScratchEnd,
+    list,
+    mainList,
     out,
     total: out[OUT_BUFFERS - 1]! + outBytes,
   };
@@ -169,6 +177,11 @@ export class VcdScanThread {
   private readonly layout: Layout;
   private readonly chunkLengths: Int32Array;
   private head = 0;
+  /**
+   * HEAD is published every this many snapshots (a power of two dividing the batch the worker
+   * waits for): an Atomics call costs more than the rest of sample's bookkeeping.
+   */
+  private readonly publishEvery: number;
   /** The worker's progress as last read (the ring is full when head - tail === ring). */
   private tail = 0;
   private closed = false;
@@ -189,7 +202,6 @@ export class VcdScanThread {
     const pages = Math.ceil(L.total / WASM_PAGE);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const bytes = new Uint8Array(memory.buffer);
-    bytes.set(detached.digits, 0);
     bytes.set(detached.records, L.records);
     this.sources = detached.sources;
     for (let k = 0; k < L.ring; k++) {
@@ -200,8 +212,9 @@ export class VcdScanThread {
     this.cycles = new Float64Array(memory.buffer, L.cycles, L.ring);
     this.chunkLengths = new Int32Array(memory.buffer, L.chunkLengths, L.ring);
     this.layout = L;
+    this.publishEvery = Math.min(8, L.batch);
     const module = new WebAssembly.Module(scanModuleBytes(pages));
-    this.scan = new WebAssembly.Instance(module, { env: { memory } }).exports["scan"] as ScanFunction;
+    this.scan = scanExports(memory, module).scan;
     const line = (bit: string): Uint8Array => new TextEncoder().encode(`${bit}${clkId}\n`);
     if (clkId.length + 2 > CLOCK_LINE_MAX) throw new Error(`scan thread: clock id '${clkId}' too long`);
     this.worker = new Worker(SCAN_WORKER_SOURCE, {
@@ -237,10 +250,17 @@ export class VcdScanThread {
     const targets = this.targets;
     const runs = sources.length;
     for (let i = 0; i < runs; i++) targets[k * runs + i]!.set(sources[i]!);
-    // the first records' changes (the worker writes them ahead of its own, in record order)
-    this.chunkLengths[k] = L.mainEnd > L.records ? this.scan(L.mainEnd - RECORD_BYTES, L.records, L.values + k * L.stride, L.mainScratchEnd, L.chunks + k * L.chunkStride) : 0;
+    // the first records' changes, built in place at the end of the snapshot's chunk slot (the
+    // worker writes them ahead of its own, in record order)
+    const chunkEnd = L.chunks + (k + 1) * L.chunkStride;
+    this.chunkLengths[k] = chunkEnd - this.scan(L.mainEnd - RECORD_BYTES, L.records, L.values + k * L.stride, chunkEnd, L.mainList);
     this.cycles[k] = cycle;
     this.head = (head + 1) | 0;
+    if ((this.head & (this.publishEvery - 1)) === 0) this.publish();
+  }
+
+  /** Tells the worker how far the snapshots go, and wakes it if it waits for them. */
+  private publish(): void {
     Atomics.store(this.control, HEAD, this.head);
     if (Atomics.load(this.control, WORKER_WAITING) !== 0 && ((this.head - Atomics.load(this.control, WORKER_WANT)) | 0) >= 0) this.wake();
   }
@@ -252,6 +272,7 @@ export class VcdScanThread {
 
   /** Waits until the worker has emptied the ring down to ring - batch snapshots. */
   private waitForRoom(head: number): void {
+    this.publish(); // the worker may be waiting for snapshots not published yet
     const control = this.control;
     const want = (head - this.layout.ring + this.layout.batch) | 0;
     for (;;) {
@@ -275,6 +296,7 @@ export class VcdScanThread {
     if (this.closed) return;
     this.closed = true;
     openThreads.delete(this);
+    this.publish();
     Atomics.store(this.control, CLOSING, 1);
     this.wake();
     while (Atomics.load(this.control, DONE) === RUNNING) Atomics.wait(this.control, DONE, RUNNING, 100);

@@ -105,14 +105,15 @@ function encode(k) {
   const t = cycles[k] * periodPs;
   writeTime(t);
   writeLine(rise);
-  // the simulation thread's chunk of the first records, then the worker's of the others (a
-  // chunk lists its changes in record order, so this is the order of one scan over all)
+  // the simulation thread's chunk of the first records (at the end of its slot), then the
+  // worker's of the others (a chunk lists its changes in record order, so this is the order
+  // of one scan over all)
   const n = chunkLengths[k];
-  if (n > 0) {
-    copy(outBase[cur] + pos, L.chunks + k * L.chunkStride, n);
-    pos += n;
-  }
-  pos += scan(L.recordsEnd, L.mainEnd, L.values + k * L.stride, L.scratchEnd, outBase[cur] + pos);
+  copy(outBase[cur] + pos, L.chunks + (k + 1) * L.chunkStride - n, n);
+  pos += n;
+  const start = scan(L.recordsEnd, L.mainEnd, L.values + k * L.stride, L.scratchEnd, L.list);
+  copy(outBase[cur] + pos, start, L.scratchEnd - start);
+  pos += L.scratchEnd - start;
   writeTime(t + periodPs / 2);
   writeLine(fall);
 }

@@ -8,19 +8,7 @@ import {
   vcdIdCode,
   type VcdVariable,
 } from "./vcd-header.ts";
-import {
-  DIGITS_BYTES,
-  instantiateScan,
-  RECORD_BYTES,
-  RECORD_FLAGS,
-  RECORD_LAST,
-  RECORD_MASK,
-  RECORD_SLOT,
-  RECORD_SUFFIX,
-  SCALAR_FLAG,
-  SCAN_SLACK,
-  type ScanFunction,
-} from "./vcd-scan-wasm.ts";
+import { instantiateScan, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, writeRecord, type CopyFunction, type ScanFunction } from "./vcd-scan-wasm.ts";
 import { FileSink, type VcdSink } from "./vcd-sink.ts";
 
 export type { VcdVariable, VcdVarKind } from "./vcd-header.ts";
@@ -40,6 +28,7 @@ export interface VcdWriterOptions {
 /** A writer's prepared bulk scan (VcdWriter.scanPlan): addresses in its WebAssembly memory. */
 export interface ScanPlan {
   readonly scan: ScanFunction;
+  readonly copy: CopyFunction;
   /** First and last record (the scan walks from the last down). */
   readonly records: number;
   readonly recordsEnd: number;
@@ -47,6 +36,8 @@ export interface ScanPlan {
   readonly values: number;
   /** Chunks are built backwards ending here. */
   readonly scratchEnd: number;
+  /** The scan's list of changed records (SCAN_LIST_BYTES per record). */
+  readonly list: number;
   /** Runs of the store's traced slots, and their copies in the memory. */
   readonly sources: readonly Uint32Array[];
   readonly copies: readonly Uint32Array[];
@@ -54,9 +45,7 @@ export interface ScanPlan {
 
 /** A scan plan handed from a writer to a scan thread (VcdWriter.detach). */
 export interface DetachedScan {
-  /** The digit table (the scan expects it at address 0). */
-  readonly digits: Uint8Array;
-  /** The records, RECORD_BYTES each; their slot fields index the copy of the values. */
+  /** The records, RECORD_BYTES each; their offsets are from the start of the copy of the values. */
   readonly records: Uint8Array;
   /** Runs of the store's traced slots, and the word offset of each in the copy. */
   readonly sources: readonly Uint32Array[];
@@ -165,17 +154,12 @@ const PAD = CH_0;
 
 /**
  * Bytes after the value, packed like the digit tables: "<id>\n" or " <id>\n", at most 8,
- * padded with '0' after them (`right` false) or before them (`right` true). Every byte is
- * between '\n' and '~' and the top byte is '0' or '\n', so the double is never a NaN or
- * subnormal and is stored bit for bit.
+ * padded with '0' after them. Every byte is between '\n' and '~' and the top byte is '0' or
+ * '\n', so the double is never a NaN or subnormal and is stored bit for bit.
  */
-function packSuffix(bytes: Uint8Array, right: boolean): number {
+function packSuffix(bytes: Uint8Array): number {
   const tmp = new DataView(new ArrayBuffer(8));
-  const pad = 8 - bytes.length;
-  for (let k = 0; k < 8; k++) {
-    const at = right ? k - pad : k;
-    tmp.setUint8(k, at >= 0 && at < bytes.length ? bytes[at]! : PAD);
-  }
+  for (let k = 0; k < 8; k++) tmp.setUint8(k, k < bytes.length ? bytes[k]! : PAD);
   return tmp.getFloat64(0, true);
 }
 
@@ -208,13 +192,12 @@ export class VcdWriter {
   private masks = new Uint32Array(0);
   /** Per variable: the bytes that follow the value (" <id>\n" for vectors, "<id>\n" for scalars). */
   private suffix = new Float64Array(0);
-  /** The same bytes right-aligned in the 8 (padding first), for changedBits' backward writes. */
-  private suffixRight = new Float64Array(0);
+  /** The same bytes as they are, for the scan's records. */
+  private suffixBytes: Uint8Array[] = [];
   private suffixLen = new Uint8Array(0);
   /**
-   * Output buffer: a view into a WebAssembly memory laid out as [digit table][buf][scan
-   * plan], so that changedBits' chunks, built by WebAssembly in the same memory, are copied
-   * into `buf` there.
+   * Output buffer: a view into a WebAssembly memory laid out as [buf][scan plan], so that
+   * changedBits' chunks, built by WebAssembly in the same memory, are copied into `buf` there.
    */
   private memory: WebAssembly.Memory | undefined;
   private buf = new Uint8Array(0);
@@ -282,7 +265,6 @@ export class VcdWriter {
     this.widths = new Int32Array(n);
     this.masks = new Uint32Array(n);
     this.suffix = new Float64Array(n);
-    this.suffixRight = new Float64Array(n);
     this.suffixLen = new Uint8Array(n);
     const enc = new TextEncoder();
     let longestLine = 0;
@@ -293,8 +275,8 @@ export class VcdWriter {
       this.masks[i] = rem === 0 ? 0xffffffff : (2 ** rem - 1) >>> 0;
       const s = enc.encode(w === 1 ? `${ids[i]}\n` : ` ${ids[i]}\n`);
       if (s.length > 8) throw new Error(`VcdWriter: too many variables (${n})`);
-      this.suffix[i] = packSuffix(s, false);
-      this.suffixRight[i] = packSuffix(s, true);
+      this.suffix[i] = packSuffix(s);
+      this.suffixBytes[i] = s;
       this.suffixLen[i] = s.length;
       longestLine = Math.max(longestLine, 1 + w + s.length);
       if (w <= 32) this.narrowChunk += 1 + (w === 1 ? 0 : w) + s.length;
@@ -304,8 +286,7 @@ export class VcdWriter {
     // changedBits chunk of every narrow variable); the 8-byte stores may run up to 8 bytes
     // past the end of what they write.
     const outputBytes = this.threshold + TIME_LINE_MAX + Math.max(longestLine, this.narrowChunk) + 16;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil((DIGITS_BYTES + outputBytes) / WASM_PAGE) });
-    new Float64Array(this.memory.buffer, 0, 256).set(FULL);
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(outputBytes / WASM_PAGE) });
     this.outputBytes = outputBytes;
     this.refreshViews();
 
@@ -396,31 +377,39 @@ export class VcdWriter {
     }
     const runs = slotRuns(slots, (store.byteOffset >> 2) & 1);
     // Memory after the output buffer: records, the copy of the traced slots (run after run),
-    // then the scratch area where chunks are built (with the slack the scan scribbles on).
-    const records = align8(DIGITS_BYTES + this.outputBytes);
+    // the scratch area where chunks are built (with the slack the scan scribbles on), then
+    // the scan's list.
+    const records = align8(this.outputBytes);
     const values = records + n * RECORD_BYTES;
     const scratchEnd = align8(values + 4 * runs.copied + SCAN_SLACK + this.narrowChunk);
+    const list = scratchEnd;
+    if (list + SCAN_LIST_BYTES * n > this.memory!.buffer.byteLength) {
+      // A new memory rather than memory.grow: growing detaches the old buffer, and once any
+      // ArrayBuffer in the process has been detached, V8's optimized code checks every typed
+      // array access for it (the simulation of K1 measured 25% slower).
+      const bigger = new WebAssembly.Memory({ initial: Math.ceil((list + SCAN_LIST_BYTES * n) / WASM_PAGE) });
+      new Uint8Array(bigger.buffer).set(this.buf.subarray(0, this.pos));
+      this.memory = bigger;
+      this.refreshViews();
+    }
     const memory = this.memory!;
-    const need = Math.ceil(scratchEnd / WASM_PAGE) - memory.buffer.byteLength / WASM_PAGE;
-    if (need > 0) memory.grow(need);
-    this.refreshViews();
-    const ints = new Int32Array(memory.buffer);
-    const suffixes = new Float64Array(memory.buffer);
+    const recordBytes = new Uint8Array(memory.buffer, records, n * RECORD_BYTES);
     for (let k = 0; k < n; k++) {
       const index = vars[k]!;
-      const at = (records + k * RECORD_BYTES) >> 2;
-      ints[at + RECORD_SLOT / 4] = runs.copyIndex(slots[k]!);
-      ints[at + RECORD_LAST / 4] = store[slots[k]!]! | 0;
-      ints[at + RECORD_MASK / 4] = this.masks[index]! | 0;
-      ints[at + RECORD_FLAGS / 4] = this.suffixLen[index]! | (this.widths[index] === 1 ? SCALAR_FLAG : 0);
-      suffixes[(records + k * RECORD_BYTES + RECORD_SUFFIX) >> 3] = this.suffixRight[index]!;
+      writeRecord(recordBytes, k, {
+        offset: 4 * runs.copyIndex(slots[k]!),
+        last: store[slots[k]!]! | 0,
+        mask: this.masks[index]! | 0,
+        suffix: this.suffixBytes[index]!,
+      });
     }
     this.plan = {
-      scan: instantiateScan(memory),
+      ...instantiateScan(memory),
       recordsEnd: records + (n - 1) * RECORD_BYTES,
       records,
       values,
       scratchEnd,
+      list,
       sources: runs.starts.map((start, i) => store.subarray(start, start + runs.lengths[i]!)),
       copies: runs.starts.map((_, i) => new Uint32Array(memory.buffer, values + 4 * runs.offsets[i]!, runs.lengths[i]!)),
     };
@@ -431,8 +420,8 @@ export class VcdWriter {
    * The tracer's per-cycle scan in one call: writes a change, at the current time, for every
    * variable of the plan whose value in the store differs from the last one written. The
    * changes come out in plan order.
-   * The traced slots are copied into WebAssembly memory (run by run) and encoded there,
-   * straight into the output buffer (vcd-scan-wasm.ts).
+   * The traced slots are copied into WebAssembly memory (run by run) and encoded there
+   * (vcd-scan-wasm.ts), then the chunk is copied into the output buffer.
    */
   changedBits(plan: ScanPlan): void {
     if (plan !== this.plan || this.live === 0) throw new Error("VcdWriter.changedBits: not this writer's scan plan, or not writing");
@@ -444,13 +433,15 @@ export class VcdWriter {
     const at = this.pos;
     const timePending = this.timePending;
     if (timePending) this.writeTime();
-    const length = plan.scan(plan.recordsEnd, plan.records, plan.values, plan.scratchEnd, DIGITS_BYTES + this.pos);
+    const start = plan.scan(plan.recordsEnd, plan.records, plan.values, plan.scratchEnd, plan.list);
+    const length = plan.scratchEnd - start;
     if (length === 0) {
       // No change: take the time line back, it is written with the next change.
       this.pos = at;
       this.timePending = timePending;
       return;
     }
+    plan.copy(this.pos, start, length);
     this.pos += length;
     if (this.pos > this.threshold) this.flush();
   }
@@ -466,7 +457,6 @@ export class VcdWriter {
     const memory = new Uint8Array(this.memory!.buffer);
     const offsets = plan.copies.map((c) => (c.byteOffset - plan.values) >> 2);
     const detached: DetachedScan = {
-      digits: memory.slice(0, DIGITS_BYTES),
       records: memory.slice(plan.records, plan.recordsEnd + RECORD_BYTES),
       sources: plan.sources,
       offsets,
@@ -484,11 +474,11 @@ export class VcdWriter {
     return vcdIdCode(index);
   }
 
-  /** Views of the memory, again after it grew (growing detaches the old ones). */
+  /** Views of the memory (again when scanPlan replaces it). */
   private refreshViews(): void {
     const buffer = this.memory!.buffer;
-    this.buf = new Uint8Array(buffer, DIGITS_BYTES, this.outputBytes);
-    this.view = new DataView(buffer, DIGITS_BYTES, this.outputBytes);
+    this.buf = new Uint8Array(buffer, 0, this.outputBytes);
+    this.view = new DataView(buffer, 0, this.outputBytes);
   }
 
   /** Value change of a variable wider than 32 bits: ceil(width/32) little-endian words at words[offset..]. */

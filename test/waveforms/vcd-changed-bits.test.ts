@@ -1,20 +1,11 @@
 // VcdWriter.changedBits (the tracer's bulk scan): every value it is shown is read back at the
 // right time, whatever the widths, the values (0, top bit set, all ones) and the buffer size.
 import { expect } from "chai";
+import { xorshift32 as rng } from "./xorshift.ts";
 import { parseVcd } from "../../waveforms/vcd-reader.ts";
 import { MemorySink } from "../../waveforms/vcd-sink.ts";
 import { VcdWriter } from "../../waveforms/vcd-writer.ts";
 
-/** xorshift32, seeded. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>>= 0);
-  };
-}
 
 const WIDTHS = [1, 2, 7, 8, 9, 16, 24, 25, 31, 32];
 

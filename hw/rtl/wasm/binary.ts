@@ -57,27 +57,8 @@ export const enum Op {
 export const VOID = 0x40;
 export const I32 = 0x7f;
 
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-export function sleb(n: number): number[] {
-  const out: number[] = [];
-  n |= 0;
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
+export { sleb, uleb } from "../../../waveforms/wasm-leb.ts";
+import { uleb } from "../../../waveforms/wasm-leb.ts";
 
 export function section(id: number, payload: readonly number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
