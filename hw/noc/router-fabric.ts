@@ -279,6 +279,8 @@ const SA_GRANTS = new Int8Array(5);
 
 /** Input words per router in the input vector: port p's flit words at 5p..5p+4 (LinkOut order), its credit at 25 + p. */
 export const IN_WORDS = 30;
+/** Wake words per router (gathered every busy cycle): port p's ctl word at p, its credit at 5 + p. */
+const WAKE_WORDS = 10;
 /** Output words per router in the fabric's output range (commitOutputs). */
 const OUT_WORDS = 32;
 
@@ -364,10 +366,13 @@ export class RouterFabric {
    * the output words each router set in this cycle (one word per router, see `written`).
    */
   private readonly inBase: number;
+  /** Every router's ctl and credit input words (WAKE_WORDS per router, gathered from wakeVec). */
+  private readonly wakeBase: number;
   private readonly outBase: number;
   private readonly wrBase: number;
-  /** The stepping router's input and output words. */
+  /** The stepping router's input, wake and output words. */
   private inB = 0;
+  private wkB = 0;
   private outB = 0;
   /** Output words set by this step: bit o: port o's ctl word, bit 16 + o: its other four words, bit 8 + o: credit o. */
   private written = 0;
@@ -476,6 +481,7 @@ export class RouterFabric {
       count * Rs.WORDS * 4,
       count * 2 * NI * 2,
       count * IN_WORDS * 4,
+      count * WAKE_WORDS * 4,
       count * OUT_WORDS * 4,
       (count + 1) * 4,
       count * Err.WORDS * 4,
@@ -495,11 +501,12 @@ export class RouterFabric {
     this.rsBase = at[7]! >> 2;
     this.vaBase = at[8]! >> 1;
     this.inBase = at[9]! >> 2;
-    this.outBase = at[10]! >> 2;
-    this.wrBase = at[11]! >> 2;
-    this.errBase = at[12]! >> 2;
-    this.portOfB = at[13]!;
-    this.vnetB = at[14]! >> 2;
+    this.wakeBase = at[10]! >> 2;
+    this.outBase = at[11]! >> 2;
+    this.wrBase = at[12]! >> 2;
+    this.errBase = at[13]! >> 2;
+    this.portOfB = at[14]!;
+    this.vnetB = at[15]! >> 2;
     for (let i = 0; i < NI; i++) H8[this.portOfB + i] = Math.floor(i / V);
     const per = V / params.vnets;
     for (let k = 0; k < params.vnets; k++) {
@@ -557,6 +564,7 @@ export class RouterFabric {
     const NI = Port.COUNT * this.V;
     this.ri = ri;
     this.inB = this.inBase + ri * IN_WORDS;
+    this.wkB = this.wakeBase + ri * WAKE_WORDS;
     this.outB = this.outBase + ri * OUT_WORDS;
     this.vb = this.vcBase + ri * NI * Vc.WORDS;
     this.eb = this.extBase + ri * NI * this.B1 * Slot.WORDS;
@@ -651,7 +659,7 @@ export class RouterFabric {
       for (let ri = 0; ri < this.count; ri++) this.idleCycle(this.rsBase + ri * Rs.WORDS);
       return;
     }
-    this.inVec!.copyTo(H32, this.inBase);
+    this.gatherInputs();
     const cs = this.compiledStep;
     const any = cs !== undefined ? cs() : this.stepRouters();
     this.planeIdle = H32[this.wrBase + this.count] === 0;
@@ -659,6 +667,27 @@ export class RouterFabric {
     for (let ri = 0; ri < this.count; ri++) {
       const w = H32[this.wrBase + ri]!;
       if (w !== 0) this.commitOutputs(ri, w);
+    }
+  }
+
+  /**
+   * Gathers every router's ctl and credit words, and the other four words of each valid flit
+   * (the routers read nothing else): a third of the input words plus the flits that arrive.
+   */
+  private gatherInputs(): void {
+    this.wakeVec!.copyTo(H32, this.wakeBase);
+    const iv = this.inVec!;
+    const wb = this.wakeBase;
+    const ib = this.inBase;
+    for (let ri = 0; ri < this.count; ri++) {
+      for (let p = 0; p < Port.COUNT; p++) {
+        if ((H32[wb + ri * WAKE_WORDS + p]! & 1) === 0) continue;
+        const w = ri * IN_WORDS + p * 5;
+        H32[ib + w + 1] = iv.get(w + 1);
+        H32[ib + w + 2] = iv.get(w + 2);
+        H32[ib + w + 3] = iv.get(w + 3);
+        H32[ib + w + 4] = iv.get(w + 4);
+      }
     }
   }
 
@@ -675,9 +704,9 @@ export class RouterFabric {
       const b = this.rsBase + ri * Rs.WORDS;
       H32[this.wrBase + ri] = 0;
       if (H32[b + Rs.BUSY] === 0 && H32[b + Rs.DIRTY] === 0) {
-        const inB = this.inBase + ri * IN_WORDS;
+        const wkB = this.wakeBase + ri * WAKE_WORDS;
         let arriving = 0;
-        for (let p = 0; p < Port.COUNT; p++) arriving |= (H32[inB + p * 5]! & 1) | H32[inB + 25 + p]!;
+        for (let p = 0; p < Port.COUNT; p++) arriving |= (H32[wkB + p]! & 1) | H32[wkB + 5 + p]!;
         if (arriving === 0) {
           this.idleCycle(b);
           continue;
@@ -705,15 +734,15 @@ export class RouterFabric {
     // crossbar slot of this cycle (now % xq), kept incrementally: no division per cycle
     const xbNow = this.xbNow;
     this.xbNow = xbNow + 1 === this.xq ? 0 : xbNow + 1;
-    const inB = this.inB;
+    const wkB = this.wkB;
     let arrived = 0;
     for (let p = 0; p < Port.COUNT; p++) {
-      const ctl = H32[inB + p * 5]!;
+      const ctl = H32[wkB + p]!;
       if ((ctl & 1) !== 0) {
         arrived |= 1 << p;
         IN_CTL[p] = ctl;
       }
-      const c = H32[inB + 25 + p]!;
+      const c = H32[wkB + 5 + p]!;
       if (c !== 0) this.pushCredit(p, c >>> 1, now);
     }
     if (arrived !== 0) this.receive(arrived, now);
