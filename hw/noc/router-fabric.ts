@@ -2,9 +2,10 @@
  * The register files and the clocked logic of all routers of one mesh plane (router.ts is the
  * module of one router: its ports, output registers and testbench views).
  *
- * Each router's clocked block calls `step(index)`: the router reads its input words, updates
- * its own records here and assigns its own output registers, so the result does not depend on
- * the order of the routers. The records are those of an input-buffered wormhole router with
+ * The mesh's clocked block for the plane calls `stepAll()`: each router reads its input words,
+ * updates its own records here and assigns its own output registers, so the result does not
+ * depend on the order of the routers. The per-cycle methods, from `stepRouters` down, are also
+ * compiled to WebAssembly (hw/rtl/wasm) and run that way by default (`engine`). The records are those of an input-buffered wormhole router with
  * virtual channels and credit-based flow control, BookSim2's `IQRouter` timing (docs/noc.md).
  *
  * Why one store for all routers: at 0.30 packets/node/cycle all 64 routers of an 8x8 mesh are

@@ -5,13 +5,13 @@
  * pipeline timing of BookSim2's input-queued router (routing, VC-allocation, switch-allocation
  * and switch-traversal delays, credit delay, wait-for-tail-credit). See docs/noc.md.
  *
- * This module is one router's interface: its ports, its output registers and its clocked
- * block. Interfaces are fully registered: every output (flit words, credits) is a register
- * assigned in the router's clocked block, and every input is read there. The buffers, VC
- * state and allocator pointers are the router's register file, kept with those of the other
- * routers of the mesh in a RouterFabric (router-fabric.ts: the per-cycle logic) and touched
- * only by this router's clocked block, so they change at the clock edge like registers and
- * results do not depend on block order.
+ * This module is one router's interface: its ports and its output registers. Interfaces are
+ * fully registered: every output (flit words, credits) is a register. The buffers, VC state
+ * and allocator pointers are the router's register file, kept with those of the other routers
+ * of the plane in a RouterFabric (router-fabric.ts: the per-cycle logic), which the mesh's one
+ * clocked block per plane steps: each router reads only its registered inputs and writes only
+ * its own records and output registers, so they change at the clock edge like registers and
+ * results do not depend on the order of the routers.
  */
 import { Module, type Bits, type RegArray } from "../rtl/index.ts";
 import { IN_WORDS, PORT_NAMES, RouterFabric } from "./router-fabric.ts";
