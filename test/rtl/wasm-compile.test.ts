@@ -61,6 +61,7 @@ describe("rtl: WebAssembly subset compiler", () => {
     ["mixedCompare", /outside-subset\.ts:15:12: wasm subset: comparing an unsigned value/],
     ["noReturnType", /outside-subset\.ts:17:3: wasm subset: a compiled function needs a declared return type/],
     ["assignConstant", /outside-subset\.ts:21:5: wasm subset: k is compiled as a constant and cannot be assigned/],
+    ["fraction", /outside-subset\.ts:27:16: wasm subset: 0\.5 is not a 32-bit integer/],
     ["stringLiteral", /outside-subset\.ts:24:12: wasm subset: only this\.<field>, Enum\.<member> and constants are allowed/],
   ];
   for (const [method, message] of refused) {

@@ -22,7 +22,7 @@
  * JavaScript would not; the code must stay within int32 (the NoC's delivery-log tests check
  * the two engines agree cycle for cycle). A value from `>>>` or a Uint32Array is unsigned and
  * compares unsigned with another unsigned value or a non-negative literal; comparing it with a
- * signed value is an error.
+ * signed value is an error. `%` by zero traps (JavaScript gives NaN, stored as 0).
  */
 // tsrtl-lint-disable-next-line io-in-hardware -- reads the block's own TypeScript source to compile it, once, before simulation
 import { readFileSync } from "node:fs";
@@ -550,6 +550,7 @@ class FunctionCompiler {
     if (!want) throw this.error(e, "an expression statement must assign, increment or call");
     const c = ts.isIdentifier(e) && this.lookup(e.text) ? undefined : this.cc.constant(this.mod, e);
     if (c !== undefined) {
+      if (!Number.isInteger(c) || c < -0x80000000 || c > 0xffffffff) throw this.error(e, `${c} is not a 32-bit integer`);
       this.i32(c);
       return c > 0x7fffffff ? "u" : "i";
     }
