@@ -11,8 +11,9 @@
  *   from relative modules, with number or boolean parameters and a declared return type;
  * - fields `this.x` holding numbers or booleans: each becomes an exported mutable global named
  *   `x`, which the caller copies in (see `bindFields`);
- * - module-level typed arrays: views of the memory (`new Int32Array(HEAP.buffer)`, address 0 of
- *   the imported memory) or scratch arrays of constant length (`new Int16Array(5 * 32)`), which
+ * - module-level typed arrays, of this file or imported: views of the memory
+ *   (`new Int32Array(HEAP.buffer)` from address 0, `new Uint32Array(M.buffer, offset, n)` from a
+ *   constant byte offset; they must view the memory the module is given) or scratch arrays of constant length (`new Int16Array(5 * 32)`), which
  *   get a place in memory from `reserveScratch`; local aliases (`const a = H32`);
  * - const enums of the file and module-level numeric constants, folded to literals;
  * - let/const, if/else, for, while, break, continue, return; = and compound assignments,
@@ -189,12 +190,15 @@ class ClassCompiler {
     if (!ts.isIdentifier(d.name) || !d.initializer) return;
     const name = d.name.text;
     const init = d.initializer;
-    if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && ARRAY_KINDS[init.expression.text] && init.arguments?.length === 1) {
+    const args = ts.isNewExpression(init) ? (init.arguments ?? []) : [];
+    if (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && ARRAY_KINDS[init.expression.text] && args.length >= 1) {
       const kind = ARRAY_KINDS[init.expression.text]!;
-      const arg = init.arguments[0]!;
+      const arg = args[0]!;
       if (ts.isPropertyAccessExpression(arg) && arg.name.text === "buffer") {
-        mod.arrays.set(name, { name, ...kind, base: 0, length: -1 });
-      } else {
+        // a view of the memory, from its byte offset (a constant) if one is given
+        const base = args.length >= 2 ? this.constant(mod, args[1]!) : 0;
+        if (base !== undefined) mod.arrays.set(name, { name, ...kind, base, length: -1 });
+      } else if (args.length === 1) {
         const n = this.constant(mod, arg);
         if (n !== undefined) mod.arrays.set(name, { name, ...kind, base: -1, length: n });
       }
@@ -285,9 +289,10 @@ class ClassCompiler {
     return this.methods.has(name);
   }
 
-  /** Scratch arrays get addresses after compilation: a load's offset is patched in (see FunctionCompiler.memarg). */
+  /** Scratch arrays the code uses get addresses after compilation: a load's offset is patched in (see FunctionCompiler.memarg). */
   private placeScratch(): void {
-    const scratch = [...this.modules.values()].flatMap((m) => [...m.arrays.values()]).filter((a) => a.length >= 0);
+    // only the ones the code uses (an imported module may declare large arrays of its own)
+    const scratch = [...new Set(this.scratchRefs)];
     let bytes = 0;
     const offsets = scratch.map((a) => {
       const at = bytes;
@@ -674,7 +679,7 @@ class FunctionCompiler {
 
   private memarg(a: ArrayInfo): number[] {
     const align = a.size === 4 ? 2 : a.size === 2 ? 1 : 0;
-    return [align, a.length < 0 ? 0 : this.cc.scratchRef(a)];
+    return a.length < 0 ? [align, ...uleb(a.base)] : [align, this.cc.scratchRef(a)];
   }
 
   private assignment(e: ts.BinaryExpression, want: boolean): Sign | undefined {
