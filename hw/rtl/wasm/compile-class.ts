@@ -208,22 +208,26 @@ class ClassCompiler {
     if (v !== undefined) mod.constants.set(name, v);
   }
 
-  /** The value of a constant expression (literals, enum members, constants, operators), or undefined. */
-  constant(mod: SourceModule, e: ts.Expression, local?: Map<string, number>): number | undefined {
+  /**
+   * The value of a constant expression (literals, enum members, constants, operators), or
+   * undefined. `shadowed` names the identifiers that are locals where e stands (a local named
+   * like a module constant is not that constant).
+   */
+  constant(mod: SourceModule, e: ts.Expression, local?: Map<string, number>, shadowed?: (name: string) => boolean): number | undefined {
     if (ts.isNumericLiteral(e)) return Number(e.text);
-    if (ts.isParenthesizedExpression(e)) return this.constant(mod, e.expression, local);
-    if (ts.isIdentifier(e)) return local?.get(e.text) ?? mod.constants.get(e.text);
+    if (ts.isParenthesizedExpression(e)) return this.constant(mod, e.expression, local, shadowed);
+    if (ts.isIdentifier(e)) return shadowed?.(e.text) ? undefined : (local?.get(e.text) ?? mod.constants.get(e.text));
     if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) return mod.enums.get(e.expression.text)?.get(e.name.text);
     if (ts.isPrefixUnaryExpression(e)) {
-      const v = this.constant(mod, e.operand, local);
+      const v = this.constant(mod, e.operand, local, shadowed);
       if (v === undefined) return undefined;
       if (e.operator === ts.SyntaxKind.MinusToken) return -v;
       if (e.operator === ts.SyntaxKind.TildeToken) return ~v;
       return undefined;
     }
     if (ts.isBinaryExpression(e)) {
-      const a = this.constant(mod, e.left, local);
-      const b = this.constant(mod, e.right, local);
+      const a = this.constant(mod, e.left, local, shadowed);
+      const b = this.constant(mod, e.right, local, shadowed);
       if (a === undefined || b === undefined) return undefined;
       switch (e.operatorToken.kind) {
         case ts.SyntaxKind.PlusToken: return a + b;
@@ -409,6 +413,13 @@ class FunctionCompiler {
     return compileError(this.mod, node, message);
   }
 
+  /** e's value when it is a constant here (its identifiers are not locals of this function). */
+  private constantOf(e: ts.Expression): number | undefined {
+    return this.cc.constant(this.mod, e, undefined, this.isLocal);
+  }
+
+  private readonly isLocal = (name: string): boolean => this.lookup(name) !== undefined;
+
   private emit(...bytes: number[]): void {
     for (const b of bytes) this.code.push(b);
   }
@@ -553,7 +564,7 @@ class FunctionCompiler {
     if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && isIncrement(e.operator)) return this.increment(e, want);
     if (ts.isCallExpression(e)) return this.call(e, want);
     if (!want) throw this.error(e, "an expression statement must assign, increment or call");
-    const c = ts.isIdentifier(e) && this.lookup(e.text) ? undefined : this.cc.constant(this.mod, e);
+    const c = this.constantOf(e);
     if (c !== undefined) {
       if (!Number.isInteger(c) || c < -0x80000000 || c > 0xffffffff) throw this.error(e, `${c} is not a 32-bit integer`);
       this.i32(c);
@@ -653,7 +664,7 @@ class FunctionCompiler {
 
   private unsignedOperand(e: ts.Expression, s: Sign): boolean {
     if (s === "u") return true;
-    const c = this.cc.constant(this.mod, e);
+    const c = this.constantOf(e);
     return c !== undefined && c >= 0;
   }
 
