@@ -1,9 +1,10 @@
 /**
  * The tracer's per-cycle VCD encoding on a worker thread. The simulation thread only copies
- * the traced values into a ring of snapshots (a few KB a cycle); the worker runs the scan of
- * vcd-scan-wasm.ts over each snapshot, writes the time and clock lines around it, and writes
- * the file. On a 2-core machine this puts the encoding, which costs about as much as the
- * simulation itself, on the other core (docs/waveforms.md, "Where K3's time goes").
+ * the traced values into a ring of snapshots (a few KB a cycle); the worker encodes each
+ * snapshot, time and clock lines included, with one WebAssembly call (vcd-cycle-wasm.ts, which
+ * runs the scan of vcd-scan-wasm.ts straight into the output buffer), and writes the file.
+ * On a 2-core machine this puts the encoding, which costs about as much as the simulation
+ * itself, on the other core (docs/waveforms.md, "Where K3's time goes").
  *
  * The simulation thread also scans the first records (MAIN_SHARE) into a chunk per snapshot,
  * which the worker writes ahead of its own: the two threads then cost about the same.
@@ -22,7 +23,8 @@
 import { existsSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { writeFailure } from "./threaded-sink.ts";
-import { lineBound, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, scanExports, scanModuleBytes, type ScanFunction } from "./vcd-scan-wasm.ts";
+import { CONFIG_BYTES, cycleModuleBytes, writeCycleConfig } from "./vcd-cycle-wasm.ts";
+import { lineBound, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, type ScanFunction } from "./vcd-scan-wasm.ts";
 import {
   CLOSING,
   CONTROL_WORDS,
@@ -51,11 +53,13 @@ const RING_MAX = 128;
 const RING_BYTES = 32 << 20;
 /**
  * A buffer is written out once it holds this much; up to OUT_BUFFERS - 1 writes are in flight.
- * Small enough that the buffers (2 MiB in all) stay in cache: with 2 MiB each, copying K3's
- * ~10 KB per cycle into them cost the worker ~1.5 us a cycle, with 512 KiB ~0.8; O_DIRECT
- * writes of 256 KiB to 2 MiB measured the same 1.6-2 GB/s here.
+ * A direct write costs the thread that makes it a fixed part (tens of us on this VM) besides
+ * its pages: on K3 the I/O threads took ~1.5 us of CPU a cycle with 512 KiB writes and ~0.8
+ * with 2 MiB, and the worker, which scans straight into the buffers, cost the same with both
+ * (per-thread CPU time, session 5). (While the scan's chunks were copied into the buffers, 2
+ * MiB buffers had cost the worker 0.7 us a cycle more than 512 KiB ones: session 4.)
  */
-const FLUSH_BYTES = 512 << 10;
+const FLUSH_BYTES = 2 << 20;
 const OUT_BUFFERS = 4;
 const BLOCK = 4096;
 /** "#" + 16 digits + "\n" with room to spare, and a clock line. */
@@ -64,15 +68,16 @@ const CLOCK_LINE_MAX = 8;
 
 /**
  * The simulation thread scans this share of the records itself (into a chunk per snapshot that
- * the worker appends), so that both threads cost about the same on K3 (perf, per cycle: the
- * simulation thread ~5.0 us plus 5.0 us per share of the scan, the worker ~2.2 us for its
- * copies, time lines and writes plus 4.1 us per share: the simulation thread's share costs
- * more per record, as it writes its chunk into lines the worker has read).
+ * the worker appends), so that both threads cost about the same on K3: per-thread CPU time a
+ * cycle (medians of 5 runs, session 5), simulation thread / worker: 3.9 / 4.8 us with no
+ * share, 4.1 / 4.4 with 0.1, 4.5 / 4.3 with 0.15.
  */
-const MAIN_SHARE = 0.15;
+const MAIN_SHARE = 0.1;
 
 /** Byte addresses in the shared memory. */
 interface Layout {
+  /** The worker's cycle function's config block (vcd-cycle-wasm.ts). */
+  config: number;
   /** Snapshots in the ring, and the batch a waiting thread is woken for. */
   ring: number;
   batch: number;
@@ -84,16 +89,14 @@ interface Layout {
   /** Bytes per snapshot (8-aligned). */
   stride: number;
   /**
-   * Per snapshot: the simulation thread's chunk (chunkStride bytes each, the chunk at the end,
-   * the scan's slack at the start) and its length (i32).
+   * Per snapshot: the simulation thread's chunk (chunkStride bytes each, the chunk at the
+   * start, the scan's slack after it) and its length (i32).
    */
   chunks: number;
   chunkStride: number;
   chunkLengths: number;
   /** Float64 cycle number of each snapshot. */
   cycles: number;
-  /** The worker's scan builds its chunk backwards ending here, then copies it out. */
-  scratchEnd: number;
   /** The scans' lists of changed records (worker, simulation thread). */
   list: number;
   mainList: number;
@@ -114,23 +117,25 @@ function chunkBound(records: Uint8Array, count: number): number {
 }
 
 function layoutOf(d: DetachedScan): Layout {
-  const records = 64; // the scan walks records down to this address, so not 0
+  const config = 0;
+  const records = align(CONFIG_BYTES, 64);
   const n = d.records.length / RECORD_BYTES;
   const mainCount = Math.floor(n * MAIN_SHARE);
   const values = align(records + d.records.length, 64);
   const stride = align(4 * d.valueWords, 64);
-  const chunkStride = align(SCAN_SLACK + chunkBound(d.records, mainCount), 64);
+  const chunkStride = align(chunkBound(d.records, mainCount) + SCAN_SLACK, 64);
   let ring = RING_MAX;
   while (ring > 4 && ring * (stride + chunkStride) > RING_BYTES) ring /= 2;
   const chunks = values + ring * stride;
   const chunkLengths = chunks + ring * chunkStride;
   const cycles = chunkLengths + 4 * ring;
-  const scratchEnd = align(cycles + 8 * ring + SCAN_SLACK + d.chunkBytes + 16, 8);
-  const outBytes = align(FLUSH_BYTES + 2 * (TIME_LINE_MAX + CLOCK_LINE_MAX) + d.chunkBytes + 64, BLOCK);
-  const list = scratchEnd;
+  const list = align(cycles + 8 * ring, 8);
   const mainList = list + SCAN_LIST_BYTES * n;
+  // a cycle's lines (written from below FLUSH_BYTES) and the cycle function's slack past them
+  const outBytes = align(FLUSH_BYTES + 2 * (TIME_LINE_MAX + CLOCK_LINE_MAX) + d.chunkBytes + SCAN_SLACK, BLOCK);
   const out = Array.from({ length: OUT_BUFFERS }, (_, i) => align(mainList + SCAN_LIST_BYTES * n, BLOCK) + i * outBytes);
   return {
+    config,
     ring,
     batch: ring / 4,
     records,
@@ -142,7 +147,6 @@ function layoutOf(d: DetachedScan): Layout {
     chunkStride,
     chunkLengths,
     cycles,
-    scratchEnd,
     list,
     mainList,
     out,
@@ -213,10 +217,24 @@ export class VcdScanThread {
     this.chunkLengths = new Int32Array(memory.buffer, L.chunkLengths, L.ring);
     this.layout = L;
     this.publishEvery = Math.min(8, L.batch);
-    const module = new WebAssembly.Module(scanModuleBytes(pages));
-    this.scan = scanExports(memory, module).scan;
+    const module = new WebAssembly.Module(cycleModuleBytes(pages));
+    this.scan = new WebAssembly.Instance(module, { env: { memory } }).exports["scan"] as ScanFunction;
     const line = (bit: string): Uint8Array => new TextEncoder().encode(`${bit}${clkId}\n`);
     if (clkId.length + 2 > CLOCK_LINE_MAX) throw new Error(`scan thread: clock id '${clkId}' too long`);
+    writeCycleConfig(memory.buffer, L.config, {
+      recordFirst: L.mainEnd,
+      recordLast: L.recordsEnd,
+      values: L.values,
+      stride: L.stride,
+      chunks: L.chunks,
+      chunkStride: L.chunkStride,
+      chunkLengths: L.chunkLengths,
+      cycles: L.cycles,
+      list: L.list,
+      periodPs,
+      rise: line("1"),
+      fall: line("0"),
+    });
     this.worker = new Worker(SCAN_WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -226,14 +244,12 @@ export class VcdScanThread {
         error: this.error,
         path,
         start: statSync(path).size,
-        L,
+        config: L.config,
+        out: L.out,
         ring: L.ring,
         batch: L.batch,
         flushBytes: FLUSH_BYTES,
         block: BLOCK,
-        periodPs,
-        rise: line("1"),
-        fall: line("0"),
       },
     });
     this.worker.unref();
@@ -250,10 +266,10 @@ export class VcdScanThread {
     const targets = this.targets;
     const runs = sources.length;
     for (let i = 0; i < runs; i++) targets[k * runs + i]!.set(sources[i]!);
-    // the first records' changes, built in place at the end of the snapshot's chunk slot (the
-    // worker writes them ahead of its own, in record order)
-    const chunkEnd = L.chunks + (k + 1) * L.chunkStride;
-    this.chunkLengths[k] = chunkEnd - this.scan(L.mainEnd - RECORD_BYTES, L.records, L.values + k * L.stride, chunkEnd, L.mainList);
+    // the first records' changes, into the snapshot's chunk slot (the worker writes them ahead
+    // of its own, in record order)
+    const chunk = L.chunks + k * L.chunkStride;
+    this.chunkLengths[k] = this.scan(L.records, L.mainEnd - RECORD_BYTES, L.values + k * L.stride, chunk, L.mainList) - chunk;
     this.cycles[k] = cycle;
     this.head = (head + 1) | 0;
     if ((this.head & (this.publishEvery - 1)) === 0) this.publish();

@@ -5,7 +5,8 @@
  *
  * Loop: wait for snapshots; for each, write "#t", the clock's rise, the simulation thread's
  * chunk for the first records, the WebAssembly scan's changes of the others, and the fall at
- * t + half a period into the current output buffer; when a buffer
+ * t + half a period into the current output buffer (one call of vcd-cycle-wasm.ts's cycle);
+ * when a buffer
  * holds FLUSH bytes, start an asynchronous write of its whole 4 KiB blocks (O_DIRECT at
  * aligned file positions) and go on in the next buffer, carrying the rest over. Any failure,
  * anywhere in the worker, ends in DONE = FAILED with the message in `error`, so the
@@ -30,7 +31,7 @@ export const FAILED = 2;
 export const SCAN_WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const fs = require("node:fs");
-const { memory, module, control, error, path, start, L, ring, batch, flushBytes, block, periodPs, rise, fall } = workerData;
+const { memory, module, control, error, path, start, config, out: outBase, ring, batch, flushBytes, block } = workerData;
 
 let finished = false;
 function finish(outcome, e) {
@@ -49,11 +50,8 @@ process.on("uncaughtException", (e) => finish(${FAILED}, e));
 process.on("unhandledRejection", (e) => finish(${FAILED}, e));
 const keepAlive = setInterval(() => {}, 1 << 30); // the loop awaits Atomics.waitAsync
 
-const { scan, copy } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { cycle, copy } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const bytes = new Uint8Array(memory.buffer);
-const cycles = new Float64Array(memory.buffer, L.cycles, ring);
-const chunkLengths = new Int32Array(memory.buffer, L.chunkLengths, ring);
-const outBase = L.out;
 const pending = outBase.map(() => null);
 let cur = 0;
 let pos = 0; // bytes in the current buffer
@@ -61,62 +59,6 @@ let filePos = start;
 let plain = -1;
 let direct = -1;
 let refusedDirect = -1; // a direct descriptor the file system refused, closed at the end
-
-// The time's decimal digits, least significant first, kept from line to line: consecutive
-// time lines differ by half a period, so most take a few digit additions instead of a
-// division per digit (which cost as much as the scan on a small design).
-const digits = new Uint8Array(24);
-let digitCount = 1;
-let lastTime = -1; // none yet
-
-function setDigits(t) {
-  const step = t - lastTime;
-  if (lastTime >= 0 && step >= 0 && step < 1e9) {
-    let carry = step;
-    for (let i = 0; carry !== 0; i++) {
-      const d = (i < digitCount ? digits[i] : 0) + (carry % 10);
-      carry = Math.floor(carry / 10) + (d >= 10 ? 1 : 0);
-      digits[i] = d >= 10 ? d - 10 : d;
-      if (i >= digitCount) digitCount = i + 1;
-    }
-  } else {
-    digitCount = 0;
-    for (let x = t; digitCount === 0 || x > 0; x = Math.floor(x / 10)) digits[digitCount++] = x % 10;
-  }
-  lastTime = t;
-}
-
-function writeTime(t) {
-  setDigits(t);
-  let p = outBase[cur] + pos;
-  bytes[p++] = 35;
-  for (let i = digitCount - 1; i >= 0; i--) bytes[p++] = 48 + digits[i];
-  bytes[p++] = 10;
-  pos = p - outBase[cur];
-}
-
-function writeLine(line) {
-  const p = outBase[cur] + pos;
-  for (let i = 0; i < line.length; i++) bytes[p + i] = line[i];
-  pos += line.length;
-}
-
-function encode(k) {
-  const t = cycles[k] * periodPs;
-  writeTime(t);
-  writeLine(rise);
-  // the simulation thread's chunk of the first records (at the end of its slot), then the
-  // worker's of the others (a chunk lists its changes in record order, so this is the order
-  // of one scan over all)
-  const n = chunkLengths[k];
-  copy(outBase[cur] + pos, L.chunks + (k + 1) * L.chunkStride - n, n);
-  pos += n;
-  const start = scan(L.recordsEnd, L.mainEnd, L.values + k * L.stride, L.scratchEnd, L.list);
-  copy(outBase[cur] + pos, start, L.scratchEnd - start);
-  pos += L.scratchEnd - start;
-  writeTime(t + periodPs / 2);
-  writeLine(fall);
-}
 
 /** Writes bytes [off, off + len) of the memory at file position at. */
 function writeOut(off, len, at) {
@@ -148,7 +90,7 @@ async function flush(last) {
     pending[other] = null;
   }
   const carry = pos - len;
-  if (carry > 0) bytes.copyWithin(outBase[other], base + len, base + pos);
+  if (carry > 0) copy(outBase[other], base + len, carry); // memory.copy: copyWithin on shared memory goes byte by byte
   if (len > 0) {
     pending[cur] = writeOut(base, len, filePos);
     pending[cur].catch(() => {}); // awaited (and reported) later
@@ -185,7 +127,7 @@ async function encodeAll() {
       continue;
     }
     while (tail !== head) {
-      encode(tail & (ring - 1));
+      pos = cycle(config, tail & (ring - 1), outBase[cur] + pos) - outBase[cur];
       tail = (tail + 1) | 0;
       if ((tail & 7) === 0) publish(tail);
       if (pos >= flushBytes) await flush(false);

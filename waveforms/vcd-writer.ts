@@ -8,7 +8,7 @@ import {
   vcdIdCode,
   type VcdVariable,
 } from "./vcd-header.ts";
-import { instantiateScan, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, writeRecord, type CopyFunction, type ScanFunction } from "./vcd-scan-wasm.ts";
+import { instantiateScan, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, writeRecord, type ScanFunction } from "./vcd-scan-wasm.ts";
 import { FileSink, type VcdSink } from "./vcd-sink.ts";
 
 export type { VcdVariable, VcdVarKind } from "./vcd-header.ts";
@@ -28,14 +28,11 @@ export interface VcdWriterOptions {
 /** A writer's prepared bulk scan (VcdWriter.scanPlan): addresses in its WebAssembly memory. */
 export interface ScanPlan {
   readonly scan: ScanFunction;
-  readonly copy: CopyFunction;
-  /** First and last record (the scan walks from the last down). */
+  /** First and last record. */
   readonly records: number;
   readonly recordsEnd: number;
   /** Where the copy of the store's slots starts. */
   readonly values: number;
-  /** Chunks are built backwards ending here. */
-  readonly scratchEnd: number;
   /** The scan's list of changed records (SCAN_LIST_BYTES per record). */
   readonly list: number;
   /** Runs of the store's traced slots, and their copies in the memory. */
@@ -52,7 +49,7 @@ export interface DetachedScan {
   readonly offsets: readonly number[];
   /** Words of the copy. */
   readonly valueWords: number;
-  /** Bytes of one chunk when every variable changes (and the scan's scratch space). */
+  /** Bytes of one chunk when every variable changes. */
   readonly chunkBytes: number;
   /** The current time (already written). */
   readonly now: number;
@@ -283,9 +280,9 @@ export class VcdWriter {
     }
 
     // A change may add a time line and its own line after the last threshold check (or one
-    // changedBits chunk of every narrow variable); the 8-byte stores may run up to 8 bytes
-    // past the end of what they write.
-    const outputBytes = this.threshold + TIME_LINE_MAX + Math.max(longestLine, this.narrowChunk) + 16;
+    // changedBits chunk of every narrow variable); the 8-byte stores may run up to 8 bytes,
+    // the scan up to SCAN_SLACK, past the end of what they write.
+    const outputBytes = this.threshold + TIME_LINE_MAX + Math.max(longestLine, this.narrowChunk) + Math.max(16, SCAN_SLACK);
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(outputBytes / WASM_PAGE) });
     this.outputBytes = outputBytes;
     this.refreshViews();
@@ -376,13 +373,11 @@ export class VcdWriter {
       if (!(slot >= 0 && slot < store.length)) throw new Error(`VcdWriter.scanPlan: slot ${slot} outside the store (length ${store.length})`);
     }
     const runs = slotRuns(slots, (store.byteOffset >> 2) & 1);
-    // Memory after the output buffer: records, the copy of the traced slots (run after run),
-    // the scratch area where chunks are built (with the slack the scan scribbles on), then
-    // the scan's list.
+    // Memory after the output buffer (where the scan writes its chunks): records, the copy of
+    // the traced slots (run after run), then the scan's list.
     const records = align8(this.outputBytes);
     const values = records + n * RECORD_BYTES;
-    const scratchEnd = align8(values + 4 * runs.copied + SCAN_SLACK + this.narrowChunk);
-    const list = scratchEnd;
+    const list = align8(values + 4 * runs.copied);
     if (list + SCAN_LIST_BYTES * n > this.memory!.buffer.byteLength) {
       // A new memory rather than memory.grow: growing detaches the old buffer, and once any
       // ArrayBuffer in the process has been detached, V8's optimized code checks every typed
@@ -404,11 +399,10 @@ export class VcdWriter {
       });
     }
     this.plan = {
-      ...instantiateScan(memory),
+      scan: instantiateScan(memory).scan,
       recordsEnd: records + (n - 1) * RECORD_BYTES,
       records,
       values,
-      scratchEnd,
       list,
       sources: runs.starts.map((start, i) => store.subarray(start, start + runs.lengths[i]!)),
       copies: runs.starts.map((_, i) => new Uint32Array(memory.buffer, values + 4 * runs.offsets[i]!, runs.lengths[i]!)),
@@ -421,28 +415,26 @@ export class VcdWriter {
    * variable of the plan whose value in the store differs from the last one written. The
    * changes come out in plan order.
    * The traced slots are copied into WebAssembly memory (run by run) and encoded there
-   * (vcd-scan-wasm.ts), then the chunk is copied into the output buffer.
+   * (vcd-scan-wasm.ts), straight into the output buffer, which is in the same memory.
    */
   changedBits(plan: ScanPlan): void {
     if (plan !== this.plan || this.live === 0) throw new Error("VcdWriter.changedBits: not this writer's scan plan, or not writing");
     const { sources, copies } = plan;
     for (let i = 0; i < sources.length; i++) copies[i]!.set(sources[i]!);
     // Room after pos for a time line and a chunk of every narrow variable, so the scan can
-    // copy its chunk straight into place.
+    // write its chunk straight into place.
     if (this.pos + TIME_LINE_MAX + this.narrowChunk > this.threshold && this.pos > 0) this.flush();
     const at = this.pos;
     const timePending = this.timePending;
     if (timePending) this.writeTime();
-    const start = plan.scan(plan.recordsEnd, plan.records, plan.values, plan.scratchEnd, plan.list);
-    const length = plan.scratchEnd - start;
-    if (length === 0) {
+    const end = plan.scan(plan.records, plan.recordsEnd, plan.values, this.pos, plan.list);
+    if (end === this.pos) {
       // No change: take the time line back, it is written with the next change.
       this.pos = at;
       this.timePending = timePending;
       return;
     }
-    plan.copy(this.pos, start, length);
-    this.pos += length;
+    this.pos = end;
     if (this.pos > this.threshold) this.flush();
   }
 

@@ -6,27 +6,36 @@
  * `RegisterHeap` through its own module-level arrays, and every instance (a fabric, an NI) takes
  * a range of it, given back when the instance is garbage collected.
  *
- * The buffer is WebAssembly memory: page-aligned (records can start on cache lines) and, like
- * any large zeroed allocation, committed by the OS only where it is touched. A range comes
+ * The buffer is page-aligned (records can start on cache lines) and, like any large zeroed
+ * allocation, committed by the OS only where it is touched. It is WebAssembly memory when
+ * compiled code works on it (the routers), shared so that a second thread can step some of
+ * them; otherwise a plain ArrayBuffer, because V8's optimised JavaScript checks a typed array
+ * over WebAssembly memory more at every access (its length may change). A range comes
  * back through a FinalizationRegistry, whose callbacks run only between event-loop turns: one
  * synchronous run can hold about 650 8x8 meshes (1 GB, ~1.6 MB each) before it runs out.
  */
+/** What backs a heap: a plain buffer, or WebAssembly memory shared between threads. */
+export type HeapKind = "plain" | "shared-wasm";
+
 export class RegisterHeap {
-  /** The memory (compiled code imports it) and its buffer. */
-  readonly memory: WebAssembly.Memory;
-  readonly buffer: ArrayBuffer;
+  /** The memory compiled code imports (kind "shared-wasm"), and the buffer. */
+  readonly memory: WebAssembly.Memory | undefined;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Size in 64 KiB WebAssembly pages. */
+  readonly pages: number;
   readonly bytes: number;
   /** Free ranges, [start, end) in bytes, sorted by start and coalesced. */
   private readonly free: number[][];
   private readonly release = new FinalizationRegistry<number[]>((r) => this.give(r[0]!, r[1]!));
   private readonly zero: Uint8Array;
 
-  constructor(readonly name: string, bytes: number) {
-    this.bytes = bytes;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    this.buffer = this.memory.buffer;
+  constructor(readonly name: string, bytes: number, kind: HeapKind) {
+    this.pages = Math.ceil(bytes / 65536);
+    this.bytes = this.pages * 65536;
+    this.memory = kind === "shared-wasm" ? new WebAssembly.Memory({ initial: this.pages, maximum: this.pages, shared: true }) : undefined;
+    this.buffer = this.memory?.buffer ?? new ArrayBuffer(this.bytes);
     this.zero = new Uint8Array(this.buffer);
-    this.free = [[0, bytes]];
+    this.free = [[0, this.bytes]];
   }
 
   /** Byte offset of `bytes` zeroed bytes (rounded up to whole cache lines) owned by `owner`. */

@@ -9,7 +9,7 @@
  * south (columns). A node's address is its encoded coordinates (flit.ts): core (x+1, y+1),
  * west edge (0, y+1), east (W+1, y+1), north (x+1, 0), south (x+1, H+1).
  */
-import { Module, type Bits } from "../rtl/index.ts";
+import { Module, RegisterBank, type Bits } from "../rtl/index.ts";
 import { codeOf } from "./flit.ts";
 import { NetworkInterface } from "./ni.ts";
 import { checkRouterParams, type RouterParams } from "./params.ts";
@@ -108,9 +108,11 @@ export class Mesh extends Module {
     const H = this.height;
     const pre = this.networks === 1 ? "" : `n${k}_`;
     const fabric = new RouterFabric(this.params, W * H, W);
+    // every link register of the plane (router and NI outputs) in one bank whose next values
+    // live in the fabric's memory: the compiled routers read and write them there
+    const bank = new RegisterBank(`${this.path}.${pre}links`, { nextStore: (words, firstSlot) => fabric.linkStore(words, firstSlot), beforeLatch: () => fabric.finishCycle() });
     const rs: Router[] = [];
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, fabric, y * W + x, x + 1, y + 1));
-    fabric.bindInputs(this.vec(rs.flatMap((r) => r.inputWords)));
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, fabric, y * W + x, x + 1, y + 1, bank));
     // one clocked block steps every router of the plane (each reads only registered inputs and
     // writes only its own outputs, so this is the same as a block per router, in one call)
     this.seq(() => {
@@ -149,7 +151,7 @@ export class Mesh extends Module {
       const r = at(node.x, node.y);
       const port = node.kind === "core" ? PORT_L : { w: PORT_W, e: PORT_E, n: PORT_N, s: PORT_S }[node.side!];
       used[node.y * W + node.x]![port] = 1;
-      const ni = new NetworkInterface(this, `${pre}ni_${node.index}`, this.params, node.code);
+      const ni = new NetworkInterface(this, `${pre}ni_${node.index}`, this.params, node.code, bank);
       nis.push(ni);
       this.wire2(ni.netOut, r.inp[port]!);
       this.wire2(r.out[port]!, ni.netIn);
@@ -200,6 +202,7 @@ export class Mesh extends Module {
     }
     this.nis.push(nis);
     this.ports.push(ports);
+    fabric.useLinks(bank, Uint8Array.from(used.flatMap((u) => Array.from(u))));
     // tie off unused edge ports
     for (let i = 0; i < rs.length; i++) {
       for (let p = 0; p < NPORTS; p++) {

@@ -15,14 +15,14 @@
  * cycle the flit arrived), one flit per cycle while `ej_ready` is 1, returning a credit for
  * each flit delivered.
  */
-import { Module, SimulationError, type Bits, type BitsVec } from "../rtl/index.ts";
+import { Module, SimulationError, type Bits, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
 import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, VC_MASK, VC_SHIFT, VNET_MASK, VNET_SHIFT } from "./flit.ts";
 import type { LinkOut } from "./router.ts";
 import { RegisterHeap } from "./heap.ts";
 import type { RouterParams } from "./params.ts";
 
 /** The NIs' per-VC records, ejection buffers and credit rings: a range of this heap per NI (heap.ts says why). */
-const HEAP = new RegisterHeap("network interface state", 1 << 30);
+const HEAP = new RegisterHeap("network interface state", 1 << 30, "plain");
 const N32 = new Int32Array(HEAP.buffer);
 
 /*
@@ -47,21 +47,24 @@ const enum In {
   EJ_CTL_R = 11,
 }
 
-/** Indices in NetworkInterface.outVec: every register the clocked block assigns (one slot table, not a signal object each). */
+/** Indices in NetworkInterface.outVec: the client-side registers the clocked block assigns (one slot table, not a signal object each). */
 const enum Out {
+  INJ_READY = 0,
+  EJ_CTL = 1,
+  EJ_SRC = 2,
+  EJ_DATA = 3,
+  EJ_CT = 4,
+  EJ_IT = 5,
+  EJ_AT = 6,
+}
+
+/** Entries of NetworkInterface.linkOut (the flit words, LinkOut order). */
+const enum Lo {
   CTL = 0,
   SRC = 1,
   DATA = 2,
   CT = 3,
   IT = 4,
-  CR = 5,
-  INJ_READY = 6,
-  EJ_CTL = 7,
-  EJ_SRC = 8,
-  EJ_DATA = 9,
-  EJ_CT = 10,
-  EJ_IT = 11,
-  EJ_AT = 12,
 }
 
 /** Ejection buffer slot record (one per VC and slot): flit words and arrival cycle, in one cache line half. */
@@ -127,8 +130,9 @@ export class NetworkInterface extends Module {
   readonly ej_at: Bits;
   readonly ej_ready: Bits;
 
-  private readonly oregs: LinkOut;
-  private readonly crReg: Bits;
+  /** Network-side output registers: the flit words and the credit, in the plane's link bank when there is one. */
+  private readonly linkOut: RegArray;
+  private readonly crOut: RegArray;
   private readonly injReadyReg: Bits;
   private readonly ejRegs: { ctl: Bits; src: Bits; data: Bits; ct: Bits; it: Bits; at: Bits };
 
@@ -171,7 +175,7 @@ export class NetworkInterface extends Module {
   injected = 0;
   ejected = 0;
 
-  constructor(parent: Module | null, name: string, params: RouterParams, code: number) {
+  constructor(parent: Module | null, name: string, params: RouterParams, code: number, bank?: RegisterBank) {
     super(parent, name);
     this.params = params;
     this.code = code;
@@ -186,12 +190,12 @@ export class NetworkInterface extends Module {
     });
     this.netIn = link("net_in", (n) => this.input(n, 32));
     this.netOut = link("net_out", (n) => this.output(n, 32));
-    this.oregs = link("o", (n) => this.reg(n, 32));
-    for (const k of ["ctl", "src", "data", "ct", "it"] as const) this.connect(this.netOut[k], this.oregs[k]);
+    this.linkOut = this.regArray("o", 5, 32, { resettable: true, bank });
+    (["ctl", "src", "data", "ct", "it"] as const).forEach((k, i) => this.connect(this.netOut[k], this.linkOut.entries[i]!));
     this.netCrIn = this.input("net_cr_in", 6);
     this.netCrOut = this.output("net_cr_out", 6);
-    this.crReg = this.reg("cr", 6);
-    this.connect(this.netCrOut, this.crReg);
+    this.crOut = this.regArray("cr", 1, 6, { resettable: true, bank });
+    this.connect(this.netCrOut, this.crOut.entries[0]!);
 
     this.inj_ctl = this.input("inj_ctl", 32);
     this.inj_data = this.input("inj_data", 32);
@@ -223,9 +227,8 @@ export class NetworkInterface extends Module {
 
     const n = this.netIn;
     this.inVec = this.vec([this.netCrIn, n.ctl, n.src, n.data, n.ct, n.it, this.inj_ctl, this.inj_data, this.inj_ct, this.ej_ready, this.injReadyReg, this.ejRegs.ctl]);
-    const o = this.oregs;
     const e = this.ejRegs;
-    this.outVec = this.vec([o.ctl, o.src, o.data, o.ct, o.it, this.crReg, this.injReadyReg, e.ctl, e.src, e.data, e.ct, e.it, e.at]);
+    this.outVec = this.vec([this.injReadyReg, e.ctl, e.src, e.data, e.ct, e.it, e.at]);
     this.cqN = params.linkLatency + 2;
     this.RS = (B + 1) * Ej.WORDS;
     this.perVnet = V / params.vnets;
@@ -263,9 +266,8 @@ export class NetworkInterface extends Module {
   private tick(): void {
     if (this.reset.value === 1) {
       this.clearState();
+      // the link registers are resettable (the kernel clears them); the client side is cleared here
       if (this.dirty !== 0) {
-        this.outVec.setNext(Out.CTL, 0);
-        this.outVec.setNext(Out.CR, 0);
         this.outVec.setNext(Out.EJ_CTL, 0);
         this.dirty = 0;
       }
@@ -313,7 +315,7 @@ export class NetworkInterface extends Module {
       this.busy++;
     }
     if (this.pendValid === 1 && this.trySend(now)) dirty |= 1;
-    else if ((this.dirty & 1) !== 0) this.outVec.setNext(Out.CTL, 0);
+    else if ((this.dirty & 1) !== 0) this.linkOut.set(Lo.CTL, 0);
     // assigned only when it changes (an unassigned register holds its value)
     const ready = this.pendValid === 0 ? 1 : 0;
     if (iv.get(In.INJ_READY_R) !== ready) this.outVec.setNext(Out.INJ_READY, ready);
@@ -326,7 +328,7 @@ export class NetworkInterface extends Module {
         dirty |= 6;
       } else if (ejValid !== 0) this.outVec.setNext(Out.EJ_CTL, 0);
     } else dirty |= 4;
-    if ((dirty & 2) === 0 && (this.dirty & 2) !== 0) this.outVec.setNext(Out.CR, 0);
+    if ((dirty & 2) === 0 && (this.dirty & 2) !== 0) this.crOut.set(0, 0);
     this.dirty = dirty;
   }
 
@@ -407,12 +409,12 @@ export class NetworkInterface extends Module {
         N32[r + Vr.TAIL] = 0;
       }
     } else this.curVc = vc;
-    const out = this.outVec;
-    out.setNext(Out.CTL, ((ctl & ~((Fl.VC_MASK << Fl.VC_SHIFT) | (Fl.HOPS_MASK << Fl.HOPS_SHIFT))) | (vc << Fl.VC_SHIFT)) >>> 0);
-    out.setNext(Out.SRC, this.curSrc);
-    out.setNext(Out.DATA, this.pendData);
-    out.setNext(Out.CT, this.pendCt);
-    out.setNext(Out.IT, now);
+    const out = this.linkOut;
+    out.set(Lo.CTL, (ctl & ~((Fl.VC_MASK << Fl.VC_SHIFT) | (Fl.HOPS_MASK << Fl.HOPS_SHIFT))) | (vc << Fl.VC_SHIFT));
+    out.set(Lo.SRC, this.curSrc);
+    out.set(Lo.DATA, this.pendData);
+    out.set(Lo.CT, this.pendCt);
+    out.set(Lo.IT, now);
     this.pendValid = 0;
     this.busy--;
     this.injected++;
@@ -464,7 +466,7 @@ export class NetworkInterface extends Module {
     N32[r + Vr.HEAD] = n === 0 || h + 1 === B ? 0 : h + 1;
     if (n === 0) this.occMask &= ~(1 << vc);
     this.busy--;
-    this.outVec.setNext(Out.CR, 1 | (vc << 1));
+    this.crOut.set(0, 1 | (vc << 1));
     this.curEj = (ctl & Fl.TAIL) !== 0 ? -1 : vc;
     this.ejected++;
   }

@@ -36,6 +36,12 @@ export interface RouterParams {
    * reference; both give the same cycles, see test/noc/delivery-log.test.ts).
    */
   engine?: "wasm" | "js";
+  /**
+   * Threads that step the routers of a plane, not hardware: 1 (the default) or 2, when a
+   * worker thread steps some routers while the simulation thread does the rest of the cycle
+   * (router-lane.ts; "wasm" engine only). Both give the same cycles.
+   */
+  threads?: 1 | 2;
 }
 
 /** The configuration of the BookSim2 validation (issue 5). */
@@ -70,6 +76,8 @@ export function checkRouterParams(p: RouterParams): void {
     if (!Number.isInteger(p[k]) || p[k] < 0 || p[k] > 64) bad(`${k} ${p[k]} is not 0..64`);
   }
   if (p.engine !== undefined && p.engine !== "wasm" && p.engine !== "js") bad(`engine ${String(p.engine)} is not "wasm" or "js"`);
+  if (p.threads !== undefined && p.threads !== 1 && p.threads !== 2) bad(`threads ${String(p.threads)} is not 1 or 2`);
+  if (p.threads === 2 && p.engine === "js") bad(`threads 2 needs the "wasm" engine`);
   for (const k of ["vcIters", "swIters"] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 1 || p[k] > 8) bad(`${k} ${p[k]} is not 1..8`);
   }

@@ -24,7 +24,7 @@
  * conflict-free switch allocation skips the request matrix; a router with empty buffers, no
  * credit in flight and no arriving flit returns after reading its ten input words.
  */
-import { SimulationError, type BitsVec, type RegArray } from "../rtl/index.ts";
+import { DesignError, SimulationError, type Bits, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
 import {
   COORD_MASK,
   DX_SHIFT,
@@ -44,6 +44,7 @@ import {
 import { fileURLToPath } from "node:url";
 import { bindFields, compileClass, type CompiledClass } from "../rtl/wasm/compile-class.ts";
 import { RegisterHeap } from "./heap.ts";
+import { RouterLane, type StepRange } from "./router-lane.ts";
 import { checkRouterParams, firstFrom, type RouterParams } from "./params.ts";
 
 export const PORT_NAMES = ["e", "w", "s", "n", "l"] as const;
@@ -228,6 +229,9 @@ const enum Rs {
   CQMASK = 9,
   CX = 10,
   CY = 11,
+  /** H32 index of the router's first output word (link bank's next-value store) and of its input table. */
+  OUT = 12,
+  SRC = 13,
   WORDS = 16,
 }
 
@@ -247,7 +251,7 @@ const enum Err {
  * The register files of all fabrics, in one module-level buffer seen through three typed arrays
  * (heap.ts says why): each fabric takes a range of it.
  */
-const HEAP = new RegisterHeap("router state", 1 << 30);
+const HEAP = new RegisterHeap("router state", 1 << 30, "shared-wasm");
 const H32 = new Int32Array(HEAP.buffer);
 const H16 = new Int16Array(HEAP.buffer);
 const H8 = new Int8Array(HEAP.buffer);
@@ -272,18 +276,20 @@ const SA_REQ = new Int32Array(5);
 const SA_LABEL = new Int32Array(25);
 /** The ctl word of the flit arriving on each input port (ports in the step's arrival mask). */
 const IN_CTL = new Int32Array(5);
+/** Zero words after the copy of the link bank's current values: what a tied-off input port reads. */
+const ZERO_WORDS = 16;
 /** Credit word each input port sends upstream this cycle (ports in the step's crMask). */
 const CR_SEND = new Int32Array(5);
 /** Separable allocators: the requester each output VC / port grants. */
 const VA_GRANTS = new Int16Array(32);
 const SA_GRANTS = new Int8Array(5);
 
-/** Input words per router in the input vector: port p's flit words at 5p..5p+4 (LinkOut order), its credit at 25 + p. */
+/** Input words per router (Router.inputWords): port p's flit words at 5p..5p+4 (LinkOut order), its credit at 25 + p. */
 export const IN_WORDS = 30;
-/** Wake words per router (gathered every busy cycle): port p's ctl word at p, its credit at 5 + p. */
-const WAKE_WORDS = 10;
-/** Output words per router in the fabric's output range (commitOutputs). */
-const OUT_WORDS = 32;
+/** Output words per router in the plane's link bank: port o's flit words at 5o..5o+4, its credit at 25 + o. */
+export const OUT_WORDS = 30;
+/** Words of a router's input table: H32 index of port p's flit (ctl word; the others follow) at p, of its credit at 5 + p. */
+const SRC_WORDS = 10;
 
 /*
  * The compiled engine (hw/rtl/wasm/compile-class.ts): this file's per-cycle methods, from
@@ -293,30 +299,35 @@ const OUT_WORDS = 32;
  */
 const compiled = new Map<string, CompiledClass>();
 const SCRATCH_OWNER = {};
-function compiledRouter(constants: Readonly<Record<string, number>>): CompiledClass {
-  const key = JSON.stringify(constants);
+/** The module for a parameter set and a thread (`lane`: each thread's module has scratch arrays of its own). */
+function compiledRouter(constants: Readonly<Record<string, number>>, lane: number): CompiledClass {
+  const key = `${lane} ${JSON.stringify(constants)}`;
   let c = compiled.get(key);
   if (!c) {
     c = compileClass({
       file: fileURLToPath(import.meta.url),
       className: "RouterFabric",
-      entries: ["stepRouters"],
+      entries: ["stepRouters", "idleRouters"],
       reserveScratch: (bytes) => HEAP.take(SCRATCH_OWNER, bytes),
       constants,
+      sharedPages: HEAP.pages,
     });
     compiled.set(key, c);
   }
   return c;
 }
 
-/** What a router module hands to the fabric: its name and output registers. */
-export interface RouterOutputs {
+/** What a router module hands to the fabric: its name, output registers and input words. */
+export interface RouterPorts {
   readonly path: string;
-  /** Port p's flit words (LinkOut order). */
-  readonly flit: readonly RegArray[];
-  /** Credit word of each input port. */
-  readonly credit: RegArray;
+  /** Port p's flit words (LinkOut order), then the credit word of each input port: OUT_WORDS words in the link bank. */
+  readonly outputs: readonly RegArray[];
+  /** The input words (IN_WORDS, see there). */
+  readonly inputs: readonly Bits[];
 }
+
+/** Stops a fabric's worker once the fabric is garbage collected. */
+const LANES = new FinalizationRegistry<RouterLane>((lane) => lane.stop());
 
 /** Fields that hold parameters: the compiled engine takes them as constants. */
 const PARAMETER_FIELDS = [
@@ -346,10 +357,7 @@ export class RouterFabric {
   /** First protocol violation of each router (Err.WORDS words per router: code, port, VC, cycle). */
   private readonly errBase: number;
   private readonly paths: string[];
-  private readonly oRegs: RegArray[] = [];
-  private readonly crRegs: RegArray[] = [];
-  /** Every router's input words (IN_WORDS each), bound by the mesh. */
-  private inVec: BitsVec | undefined;
+  private readonly ports: RouterPorts[] = [];
   /**
    * Every router's ctl and credit input words: an idle router acts only on a valid flit or a
    * credit, so while every router is idle a cycle reads these (a third of the input words).
@@ -357,26 +365,32 @@ export class RouterFabric {
   private wakeVec: BitsVec | undefined;
   /** Every router was idle (nothing buffered or in flight, outputs cleared) after the last cycle. */
   private planeIdle = false;
-  /** Flits that left through each output port (statistics), 5 per router. */
-  readonly sent: Float64Array;
-  /** The compiled `stepRouters` of this fabric's instance, or undefined (params.engine "js"). */
-  private readonly compiledStep: (() => number) | undefined;
+  /** Flits that left through each output port (statistics, modulo 2^32), 5 per router: a view of the heap. */
+  readonly sent: Uint32Array;
+  private readonly sentBase: number;
+  /** The compiled `stepRouters` and `idleRouters` of this fabric's instance, or undefined (params.engine "js"). */
+  private readonly compiled: { readonly step: (from: number, to: number) => number; readonly idle: () => void } | undefined;
+  /** With two threads: the worker's lane (started at the first busy cycle). */
+  private lane: RouterLane | undefined;
+  private readonly threads: number;
+  /** The compiled step as the lane calls it on this thread. */
+  private readonly stepRange: StepRange;
+  /** Every router's input table (SRC_WORDS each, see there). */
+  private readonly srcBase: number;
   /**
-   * Every router's input words (H32 index: IN_WORDS per router, gathered by `stepAll`), output
-   * words (OUT_WORDS per router: port o's flit words at 5o..5o+4, its credit at 25 + o) and
-   * the output words each router set in this cycle (one word per router, see `written`).
+   * The plane's link bank (register-bank.ts: every router's and NI's link output registers):
+   * its next-value store, where the routers write their outputs, and a copy of its current
+   * values, where they read their inputs (H32 indices), with zero words after it for ports
+   * that are tied off. Both are taken from the heap when the bank is elaborated.
    */
-  private readonly inBase: number;
-  /** Every router's ctl and credit input words (WAKE_WORDS per router, gathered from wakeVec). */
-  private readonly wakeBase: number;
-  private readonly outBase: number;
-  private readonly wrBase: number;
-  /** The stepping router's input, wake and output words. */
-  private inB = 0;
-  private wkB = 0;
+  private linkNext = 0;
+  private linkCur = 0;
+  private linkWords = 0;
+  private linkCurView: Uint32Array | undefined;
+  private linkBank: RegisterBank | undefined;
+  /** The stepping router's input table and first output word (in the link bank's next-value store). */
+  private srcB = 0;
   private outB = 0;
-  /** Output words set by this step: bit o: port o's ctl word, bit 16 + o: its other four words, bit 8 + o: credit o. */
-  private written = 0;
 
   // ---- the stepping router's context: its index, record bases (indices in H32, H16 or H8) and scalars
   private ri = 0;
@@ -465,7 +479,6 @@ export class RouterFabric {
     const B = (this.B = params.bufDepth);
     const NI = Port.COUNT * V;
     this.paths = new Array<string>(count).fill("");
-    this.sent = new Float64Array(count * Port.COUNT);
     this.B1 = B - 1;
     this.cqN = 1 << (32 - Math.clz32(params.linkLatency + params.creditDelay));
     this.xq = params.stDelay + params.saDelay + 1;
@@ -481,10 +494,8 @@ export class RouterFabric {
       count * this.xq * 4,
       count * Rs.WORDS * 4,
       count * 2 * NI * 2,
-      count * IN_WORDS * 4,
-      count * WAKE_WORDS * 4,
-      count * OUT_WORDS * 4,
-      (count + 1) * 4,
+      count * SRC_WORDS * 4,
+      count * Port.COUNT * 4,
       count * Err.WORDS * 4,
       NI,
       params.vnets * 4,
@@ -501,13 +512,12 @@ export class RouterFabric {
     this.xdBase = at[6]! >> 2;
     this.rsBase = at[7]! >> 2;
     this.vaBase = at[8]! >> 1;
-    this.inBase = at[9]! >> 2;
-    this.wakeBase = at[10]! >> 2;
-    this.outBase = at[11]! >> 2;
-    this.wrBase = at[12]! >> 2;
-    this.errBase = at[13]! >> 2;
-    this.portOfB = at[14]!;
-    this.vnetB = at[15]! >> 2;
+    this.srcBase = at[9]! >> 2;
+    this.sentBase = at[10]! >> 2;
+    this.sent = new Uint32Array(HEAP.buffer, at[10]!, count * Port.COUNT);
+    this.errBase = at[11]! >> 2;
+    this.portOfB = at[12]!;
+    this.vnetB = at[13]! >> 2;
     for (let i = 0; i < NI; i++) H8[this.portOfB + i] = Math.floor(i / V);
     const per = V / params.vnets;
     for (let k = 0; k < params.vnets; k++) {
@@ -527,26 +537,108 @@ export class RouterFabric {
     this.oneVnet = params.vnets === 1;
     this.islipSa = params.swAlloc === "islip";
     for (let ri = 0; ri < count; ri++) this.clearState(ri);
-    this.compiledStep = (params.engine ?? "wasm") === "wasm" ? this.instantiate() : undefined;
+    this.compiled = (params.engine ?? "wasm") === "wasm" ? this.instantiate() : undefined;
+    this.threads = params.threads ?? 1;
+    const c = this.compiled;
+    this.stepRange = c !== undefined ? c.step : (from, to) => this.stepRouters(from, to);
+  }
+
+  /** The parameters as the compiled engine's constants. */
+  private constants(): Record<string, number> {
+    const constants: Record<string, number> = {};
+    for (const f of PARAMETER_FIELDS) constants[f] = Number(this[f]);
+    return constants;
   }
 
   /** An instance of the compiled engine over the heap, its globals loaded from this fabric's fields. */
-  private instantiate(): () => number {
-    const constants: Record<string, number> = {};
-    for (const f of PARAMETER_FIELDS) constants[f] = Number(this[f]);
-    const { module, fields } = compiledRouter(constants);
-    const instance = new WebAssembly.Instance(module, { env: { memory: HEAP.memory } });
+  private instantiate(): { step: (from: number, to: number) => number; idle: () => void } {
+    const { module, fields } = compiledRouter(this.constants(), 0);
+    const instance = new WebAssembly.Instance(module, { env: { memory: HEAP.memory! } });
     bindFields(this, fields, instance.exports, "RouterFabric");
-    return instance.exports["stepRouters"] as () => number;
+    return { step: instance.exports["stepRouters"] as (from: number, to: number) => number, idle: instance.exports["idleRouters"] as () => void };
   }
 
-  /** Registers router `index` (encoded coordinates cx, cy) and its output registers. */
-  attach(index: number, cx: number, cy: number, outputs: RouterOutputs): void {
+  /** The worker lane: its own module, globals from this fabric's fields as they are now. */
+  private startLane(): RouterLane {
+    const { module, fields } = compiledRouter(this.constants(), 1);
+    const globals: Record<string, number> = {};
+    const self = this as unknown as Record<string, number | boolean>;
+    for (const f of fields) globals[f] = Number(self[f]);
+    const lane = new RouterLane({ module, memory: HEAP.memory!, globals, count: this.count, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
+    LANES.register(this, lane);
+    return lane;
+  }
+
+  /** Registers router `index` (encoded coordinates cx, cy), its output registers and input words. */
+  attach(index: number, cx: number, cy: number, ports: RouterPorts): void {
     H32[this.rsBase + index * Rs.WORDS + Rs.CX] = cx;
     H32[this.rsBase + index * Rs.WORDS + Rs.CY] = cy;
-    this.paths[index] = outputs.path;
-    for (let p = 0; p < Port.COUNT; p++) this.oRegs[index * Port.COUNT + p] = outputs.flit[p]!;
-    this.crRegs[index] = outputs.credit;
+    this.paths[index] = ports.path;
+    this.ports[index] = ports;
+  }
+
+  /**
+   * Makes the next-value store of the plane's link bank (its NextStoreFactory): a range of the
+   * heap, so compiled code writes the routers' output registers directly.
+   */
+  linkStore(words: number, firstSlot: number): Uint32Array {
+    // the store, then the copy of the current values and ZERO_WORDS zero words (tied-off
+    // inputs); both with the parity of the bank's first slot, so that copies between them and
+    // the value store move 8-byte words (NextStoreFactory)
+    const even = words + (words & 1);
+    const at = HEAP.take(this, (2 * even + 2 + ZERO_WORDS) * 4);
+    this.linkWords = words;
+    this.linkNext = (at >> 2) + (firstSlot & 1);
+    this.linkCur = this.linkNext + even;
+    this.linkCurView = new Uint32Array(HEAP.buffer, this.linkCur * 4, words);
+    return new Uint32Array(HEAP.buffer, this.linkNext * 4, words);
+  }
+
+  /**
+   * Uses `bank` (whose store is `linkStore`) for every router's outputs and inputs. Every
+   * router input must come from the bank, except the ports `connected` (router * 5 + port)
+   * marks 0: those are tied off and read zeros.
+   */
+  useLinks(bank: RegisterBank, connected: Uint8Array): void {
+    this.linkBank = bank;
+    bank.onBound(() => this.bindLinks(bank, connected));
+  }
+
+  /** The link bank is elaborated: each router's output base and input table. */
+  private bindLinks(bank: RegisterBank, connected: Uint8Array): void {
+    const first = bank.firstSlot;
+    const inBank = (b: Bits): number => {
+      const k = b.slot - first;
+      if (k < 0 || k >= this.linkWords) throw new DesignError(`${b.path}: a router input must come from the plane's link registers (${bank.name})`);
+      return this.linkCur + k;
+    };
+    for (let ri = 0; ri < this.count; ri++) {
+      const { outputs, inputs, path } = this.ports[ri]!;
+      const out = bank.offsetOf(outputs[0]!);
+      let n = 0;
+      for (const a of outputs) {
+        if (bank.offsetOf(a) !== out + n) throw new DesignError(`${path}: output registers must be consecutive in ${bank.name}`);
+        n += a.length;
+      }
+      if (n !== OUT_WORDS) throw new DesignError(`${path}: ${n} output words, the fabric expects ${OUT_WORDS}`);
+      const b = this.rsBase + ri * Rs.WORDS;
+      H32[b + Rs.OUT] = this.linkNext + out;
+      H32[b + Rs.SRC] = this.srcBase + ri * SRC_WORDS;
+      for (let p = 0; p < Port.COUNT; p++) {
+        const src = this.srcBase + ri * SRC_WORDS;
+        if (connected[ri * Port.COUNT + p] === 0) {
+          H32[src + p] = this.linkCur + this.linkWords;
+          H32[src + 5 + p] = this.linkCur + this.linkWords;
+          continue;
+        }
+        const ctl = inBank(inputs[p * 5]!);
+        for (let k = 1; k < 5; k++) {
+          if (inBank(inputs[p * 5 + k]!) !== ctl + k) throw new DesignError(`${inputs[p * 5 + k]!.path}: a link's flit words must be consecutive registers`);
+        }
+        H32[src + p] = ctl;
+        H32[src + 5 + p] = inBank(inputs[25 + p]!);
+      }
+    }
   }
 
   /** Every router's ctl and credit input words (see wakeVec). */
@@ -554,19 +646,10 @@ export class RouterFabric {
     this.wakeVec = inputs;
   }
 
-  /** The input words of every router, IN_WORDS per router in index order (see IN_WORDS). */
-  bindInputs(inputs: BitsVec): void {
-    if (inputs.length !== this.count * IN_WORDS) throw new RangeError(`noc: ${inputs.length} router input words, expected ${this.count * IN_WORDS}`);
-    this.inVec = inputs;
-  }
-
   /** Makes router ri the stepping router: record bases and scalars into fields. */
   private enter(ri: number): void {
     const NI = Port.COUNT * this.V;
     this.ri = ri;
-    this.inB = this.inBase + ri * IN_WORDS;
-    this.wkB = this.wakeBase + ri * WAKE_WORDS;
-    this.outB = this.outBase + ri * OUT_WORDS;
     this.vb = this.vcBase + ri * NI * Vc.WORDS;
     this.eb = this.extBase + ri * NI * this.B1 * Slot.WORDS;
     this.pb = this.ptBase + ri * Port.COUNT * Pt.WORDS;
@@ -590,6 +673,8 @@ export class RouterFabric {
     this.cqMask = rs[b + Rs.CQMASK]!;
     this.cx = rs[b + Rs.CX]!;
     this.cy = rs[b + Rs.CY]!;
+    this.outB = rs[b + Rs.OUT]!;
+    this.srcB = rs[b + Rs.SRC]!;
   }
 
   /** Stores the stepping router's scalars back into its record. */
@@ -608,119 +693,83 @@ export class RouterFabric {
     rs[b + Rs.CQMASK] = this.cqMask;
   }
 
-  /** Synchronous reset of router ri (its clocked block, reset asserted). */
-  reset(ri: number): void {
-    const dirty = H32[this.rsBase + ri * Rs.WORDS + Rs.DIRTY]!;
-    this.clearState(ri);
-    for (let p = 0; p < Port.COUNT; p++) {
-      if ((dirty & (1 << p)) !== 0) this.oRegs[ri * Port.COUNT + p]!.set(0, 0);
-      if ((dirty & (256 << p)) !== 0) this.crRegs[ri]!.set(p, 0);
-    }
-  }
-
   /**
    * The per-cycle work of router ri over its records (compiled to WebAssembly: everything it
-   * calls stays in the subset of compile-class.ts): its inputs are in the input words (inB),
-   * and it returns which output words it set (see `written`).
+   * calls stays in the subset of compile-class.ts): it reads its inputs through its input
+   * table (srcB) and writes its outputs into the link bank's next-value store (outB).
    */
-  stepRecords(ri: number): number {
-    this.written = 0;
+  stepRecords(ri: number): void {
     this.enter(ri);
     this.tick();
     this.leave();
-    return this.written;
-  }
-
-  /** Copies the output words `written` names into router ri's output registers. */
-  private commitOutputs(ri: number, written: number): void {
-    const out = this.outBase + ri * OUT_WORDS;
-    const P0 = ri * Port.COUNT;
-    for (let o = 0; o < Port.COUNT; o++) {
-      if ((written & (1 << o)) !== 0) {
-        if ((written & (0x10000 << o)) !== 0) {
-          this.oRegs[P0 + o]!.setFrom(H32, out + o * 5, 5);
-          this.sent[P0 + o]!++;
-        } else this.oRegs[P0 + o]!.set(0, H32[out + o * 5]!);
-      }
-      if ((written & (256 << o)) !== 0) this.crRegs[ri]!.set(o, H32[out + 25 + o]!);
-    }
-  }
-
-  /** Synchronous reset of every router (the mesh's clocked block, reset asserted). */
-  resetAll(): void {
-    for (let ri = 0; ri < this.count; ri++) this.reset(ri);
   }
 
   /**
-   * One clock cycle of every router: gathers their input words, steps them (compiled, or the
-   * same code as JavaScript) and assigns the output registers they set.
+   * Synchronous reset of every router (the mesh's clocked block, reset asserted). The output
+   * registers are resettable: the kernel clears them.
+   */
+  resetAll(): void {
+    for (let ri = 0; ri < this.count; ri++) this.clearState(ri);
+    this.planeIdle = false;
+  }
+
+  /**
+   * One clock cycle of every router: they read the link bank's current values (one copy) and
+   * write its next-value store, compiled or as the same code in JavaScript. While every router
+   * is idle and no flit or credit arrives, only their clocks move.
    */
   stepAll(): void {
+    const c = this.compiled;
     if (this.planeIdle && this.wakeVec !== undefined && this.wakeVec.reduceOr() === 0) {
-      for (let ri = 0; ri < this.count; ri++) this.idleCycle(this.rsBase + ri * Rs.WORDS);
+      if (c !== undefined) c.idle();
+      else this.idleRouters();
       return;
     }
-    this.gatherInputs();
-    const cs = this.compiledStep;
-    const any = cs !== undefined ? cs() : this.stepRouters();
-    this.planeIdle = H32[this.wrBase + this.count] === 0;
-    if (any === 0) return;
-    for (let ri = 0; ri < this.count; ri++) {
-      const w = H32[this.wrBase + ri]!;
-      if (w !== 0) this.commitOutputs(ri, w);
+    this.linkCurView!.set(this.linkBank!.current);
+    if (this.threads === 1) {
+      this.planeIdle = this.stepRange(0, this.count) === 0;
+      return;
     }
+    // the worker steps routers while this thread runs the rest of the cycle (finishCycle)
+    this.lane ??= this.startLane();
+    this.lane.start();
+  }
+
+  /** The clock edge, before the link bank latches: with two threads, every router must be stepped. */
+  finishCycle(): void {
+    if (this.lane === undefined) return;
+    const active = this.lane.finish(this.stepRange);
+    if (active >= 0) this.planeIdle = active === 0;
+  }
+
+  /** A cycle of the idle plane: every router's clock moves on. */
+  idleRouters(): void {
+    for (let ri = 0; ri < this.count; ri++) this.idleCycle(this.rsBase + ri * Rs.WORDS);
   }
 
   /**
-   * Gathers every router's ctl and credit words, and the other four words of each valid flit
-   * (the routers read nothing else): a third of the input words plus the flits that arrive.
+   * One cycle of every router over the records and the link bank. An idle router (nothing
+   * buffered or in flight, no register to clear, no flit or credit arriving) only counts the
+   * cycle. Steps routers [from, to) (two threads step two ranges at once). Returns whether any
+   * of them is still busy (stepAll's planeIdle).
    */
-  private gatherInputs(): void {
-    this.wakeVec!.copyTo(H32, this.wakeBase);
-    const iv = this.inVec!;
-    const wb = this.wakeBase;
-    const ib = this.inBase;
-    for (let ri = 0; ri < this.count; ri++) {
-      for (let p = 0; p < Port.COUNT; p++) {
-        if ((H32[wb + ri * WAKE_WORDS + p]! & 1) === 0) continue;
-        const w = ri * IN_WORDS + p * 5;
-        H32[ib + w + 1] = iv.get(w + 1);
-        H32[ib + w + 2] = iv.get(w + 2);
-        H32[ib + w + 3] = iv.get(w + 3);
-        H32[ib + w + 4] = iv.get(w + 4);
-      }
-    }
-  }
-
-  /**
-   * One cycle of every router over the records and the gathered input words; each router's
-   * output words and `written` mask go to its range. Returns the OR of the masks. An idle
-   * router (nothing buffered or in flight, no register to clear, no flit or credit arriving)
-   * only counts the cycle.
-   */
-  stepRouters(): number {
-    let any = 0;
+  stepRouters(from: number, to: number): number {
     let active = 0;
-    for (let ri = 0; ri < this.count; ri++) {
+    for (let ri = from; ri < to; ri++) {
       const b = this.rsBase + ri * Rs.WORDS;
-      H32[this.wrBase + ri] = 0;
       if (H32[b + Rs.BUSY] === 0 && H32[b + Rs.DIRTY] === 0) {
-        const wkB = this.wakeBase + ri * WAKE_WORDS;
+        const src = H32[b + Rs.SRC]!;
         let arriving = 0;
-        for (let p = 0; p < Port.COUNT; p++) arriving |= (H32[wkB + p]! & 1) | H32[wkB + 5 + p]!;
+        for (let p = 0; p < Port.COUNT; p++) arriving |= (H32[H32[src + p]!]! & 1) | H32[H32[src + 5 + p]!]!;
         if (arriving === 0) {
           this.idleCycle(b);
           continue;
         }
       }
-      const w = this.stepRecords(ri);
-      H32[this.wrBase + ri] = w;
-      any |= w;
+      this.stepRecords(ri);
       active |= H32[b + Rs.BUSY]! | H32[b + Rs.DIRTY]!;
     }
-    // the word after the masks: whether any router is still busy (stepAll's planeIdle)
-    H32[this.wrBase + this.count] = active;
-    return any;
+    return active;
   }
 
   /** The cycle of an idle router (its scalars at H32 index b): time moves on, nothing else. */
@@ -735,15 +784,15 @@ export class RouterFabric {
     // crossbar slot of this cycle (now % xq), kept incrementally: no division per cycle
     const xbNow = this.xbNow;
     this.xbNow = xbNow + 1 === this.xq ? 0 : xbNow + 1;
-    const wkB = this.wkB;
+    const src = this.srcB;
     let arrived = 0;
     for (let p = 0; p < Port.COUNT; p++) {
-      const ctl = H32[wkB + p]!;
+      const ctl = H32[H32[src + p]!]!;
       if ((ctl & 1) !== 0) {
         arrived |= 1 << p;
         IN_CTL[p] = ctl;
       }
-      const c = H32[wkB + 5 + p]!;
+      const c = H32[H32[src + 5 + p]!]!;
       if (c !== 0) this.pushCredit(p, c >>> 1, now);
     }
     if (arrived !== 0) this.receive(arrived, now);
@@ -795,14 +844,8 @@ export class RouterFabric {
   private clearOutputs(): void {
     const out = this.outB;
     for (let p = 0; p < Port.COUNT; p++) {
-      if ((this.dirty & (1 << p)) !== 0) {
-        H32[out + p * 5] = 0;
-        this.written |= 1 << p;
-      }
-      if ((this.dirty & (256 << p)) !== 0) {
-        H32[out + 25 + p] = 0;
-        this.written |= 256 << p;
-      }
+      if ((this.dirty & (1 << p)) !== 0) H32[out + p * 5] = 0;
+      if ((this.dirty & (256 << p)) !== 0) H32[out + 25 + p] = 0;
     }
     this.dirty = 0;
   }
@@ -874,7 +917,7 @@ export class RouterFabric {
     const V = this.V;
     const B = this.B;
     const ready = now + this.L;
-    const inB = this.inB;
+    const src = this.srcB;
     const vw = H32;
     const vy = H8;
     let ports = arrived;
@@ -898,12 +941,13 @@ export class RouterFabric {
       let k = (vy[y + Vb.HEAD]! & 0xff) + n;
       if (k >= B) k -= B;
       const s = k === 0 ? w + Vc.SLOT0 : this.eb + (i * this.B1 + k - 1) * Slot.WORDS;
-      const src = H32[inB + p * 5 + 1]!;
+      const f = H32[src + p]!;
+      const from = H32[f + 1]!;
       vw[s + Slot.CTL] = ctl;
-      vw[s + Slot.SRC] = src;
-      vw[s + Slot.DATA] = H32[inB + p * 5 + 2]!;
-      vw[s + Slot.CT] = H32[inB + p * 5 + 3]!;
-      vw[s + Slot.IT] = H32[inB + p * 5 + 4]!;
+      vw[s + Slot.SRC] = from;
+      vw[s + Slot.DATA] = H32[f + 2]!;
+      vw[s + Slot.CT] = H32[f + 3]!;
+      vw[s + Slot.IT] = H32[f + 4]!;
       vw[s + Slot.READY] = ready;
       let ticket = 0;
       if ((ctl & Fl.HEAD) !== 0) {
@@ -918,7 +962,7 @@ export class RouterFabric {
       this.nBuf++;
       if (vy[y + Vb.STATE] === St.IDLE) {
         if ((ctl & Fl.HEAD) === 0) this.fail(Err.BODY_ON_IDLE, p, vc);
-        this.startPacket(i, p, ctl, src, ticket, ready + this.RD);
+        this.startPacket(i, p, ctl, from, ticket, ready + this.RD);
       }
     }
   }
@@ -1562,7 +1606,7 @@ export class RouterFabric {
     const slot = this.xbNow === 0 ? xq - 1 : this.xbNow - 1; // now % xq
     const xb = H32;
     const out = this.outB;
-    let written = 0;
+    const sent = this.sentBase + this.ri * Port.COUNT;
     // only ports with a flit due, a credit to send, or a register to clear
     let ports = xbDue[xdb + slot]! | this.crMask | (this.dirty & 31) | ((this.dirty >>> 8) & 31);
     xbDue[xdb + slot] = 0;
@@ -1578,25 +1622,17 @@ export class RouterFabric {
         H32[w + 2] = xb[xbb + x + Xb.DATA]!;
         H32[w + 3] = xb[xbb + x + Xb.CT]!;
         H32[w + 4] = xb[xbb + x + Xb.IT]!;
-        written |= 0x10001 << o;
+        H32[sent + o]!++;
         dirty |= 1 << o;
         this.busy--;
         this.nXb--;
-      } else if ((this.dirty & (1 << o)) !== 0) {
-        H32[w] = 0;
-        written |= 1 << o;
-      }
+      } else if ((this.dirty & (1 << o)) !== 0) H32[w] = 0;
       if ((this.crMask & (1 << o)) !== 0) {
         H32[out + 25 + o] = CR_SEND[o]!;
-        written |= 256 << o;
         dirty |= 256 << o;
-      } else if ((this.dirty & (256 << o)) !== 0) {
-        H32[out + 25 + o] = 0;
-        written |= 256 << o;
-      }
+      } else if ((this.dirty & (256 << o)) !== 0) H32[out + 25 + o] = 0;
     }
     this.dirty = dirty;
-    this.written |= written;
   }
 
 

@@ -13,7 +13,7 @@
  * its own records and output registers, so they change at the clock edge like registers and
  * results do not depend on the order of the routers.
  */
-import { Module, type Bits, type RegArray } from "../rtl/index.ts";
+import { Module, type Bits, type RegArray, type RegisterBank } from "../rtl/index.ts";
 import { IN_WORDS, PORT_NAMES, RouterFabric } from "./router-fabric.ts";
 
 export { PORT_NAMES, RouterFabric };
@@ -47,8 +47,8 @@ export class Router extends Module {
   readonly crOut: Bits[] = [];
   /** The input words in the fabric's order (RouterFabric.bindInputs): port p's flit words at 5p..5p+4, its credit at 25 + p. */
   readonly inputWords: readonly Bits[];
-  /** Flits that left through each output port (statistics; a view of the fabric's counters). */
-  readonly sent: Float64Array;
+  /** Flits that left through each output port (statistics, modulo 2^32; a view of the fabric's counters). */
+  readonly sent: Uint32Array;
 
   constructor(
     parent: Module | null,
@@ -58,14 +58,15 @@ export class Router extends Module {
     readonly index: number,
     cx: number,
     cy: number,
+    /** The plane's link bank (the fabric's RegisterBank): this router's output registers go there. */
+    bank: RegisterBank,
   ) {
     super(parent, name);
     this.cx = cx;
     this.cy = cy;
     // Output registers as register arrays (port p's flit words in o_<p>, every port's credit
-    // in cr): written through one object each, not one signal object (a cache miss) per word.
+    // in cr), in the plane's link bank in this order: the fabric's compiled code writes them there.
     const flit: RegArray[] = [];
-    const credit = this.regArray("cr", NPORTS, 6, { resettable: true });
     for (let p = 0; p < NPORTS; p++) {
       const n = PORT_NAMES[p]!;
       this.inp.push({
@@ -82,18 +83,21 @@ export class Router extends Module {
         ct: this.output(`out_${n}_ct`, 32),
         it: this.output(`out_${n}_it`, 32),
       };
-      const r = this.regArray(`o_${n}`, 5, 32, { resettable: true });
+      const r = this.regArray(`o_${n}`, 5, 32, { resettable: true, bank });
       (["ctl", "src", "data", "ct", "it"] as const).forEach((k, i) => this.connect(o[k], r.entries[i]!));
       this.out.push(o);
       flit.push(r);
       this.crIn.push(this.input(`cr_in_${n}`, 6));
-      const co = this.output(`cr_out_${n}`, 6);
+    }
+    const credit = this.regArray("cr", NPORTS, 6, { resettable: true, bank });
+    for (let p = 0; p < NPORTS; p++) {
+      const co = this.output(`cr_out_${PORT_NAMES[p]!}`, 6);
       this.connect(co, credit.entries[p]!);
       this.crOut.push(co);
     }
     this.inputWords = [...this.inp.flatMap((l) => [l.ctl, l.src, l.data, l.ct, l.it]), ...this.crIn];
     if (this.inputWords.length !== IN_WORDS) throw new Error("router: input word count differs from the fabric's");
-    fabric.attach(index, cx, cy, { path: this.path, flit, credit });
+    fabric.attach(index, cx, cy, { path: this.path, outputs: [...flit, credit], inputs: this.inputWords });
     this.sent = fabric.sent.subarray(index * NPORTS, (index + 1) * NPORTS);
     // no clocked block of its own: the mesh steps all routers of a plane in one block
     // (RouterFabric.stepAll), which writes these output registers

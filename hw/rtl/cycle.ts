@@ -7,6 +7,7 @@
  */
 import type { Batch } from "./batches.ts";
 import type { Memory } from "./memory.ts";
+import type { RegisterBank } from "./register-bank.ts";
 
 export interface CycleParts {
   seq: readonly Batch[];
@@ -25,6 +26,8 @@ export interface CycleParts {
   wide: Uint32Array;
   wideNextView: Uint32Array;
   wideBase: number;
+  /** Register banks: each latches its next-value store after the register copy. */
+  banks: readonly RegisterBank[];
   /** Above this many calls, loops instead of straight-line code. */
   maxUnrolled: number;
 }
@@ -75,6 +78,7 @@ export function buildCycle(p: CycleParts): () => void {
       if (p.narrow[p.resetSlot] === 1) p.loadResetValues();
       p.narrow.set(p.narrowNextView, p.narrowBase);
       if (p.wideNextView.length > 0) p.wide.set(p.wideNextView, p.wideBase);
+      for (const b of p.banks) b.latch();
       for (const b of p.comb) b.loop(b.mods);
     };
   }
@@ -93,6 +97,7 @@ export function buildCycle(p: CycleParts): () => void {
   bind("nextView", p.narrowNextView);
   bind("W", p.wide);
   bind("wideNextView", p.wideNextView);
+  p.banks.forEach((b, i) => bind(`bank${i}`, b));
   const lines = [
     ...callsOf("s", p.seq),
     // A single-port latency-1 SRAM does nothing at an edge where its port is not enabled:
@@ -104,6 +109,7 @@ export function buildCycle(p: CycleParts): () => void {
       ? Array.from({ length: p.narrowNextView.length }, (_, k) => `N[${p.narrowBase + k}] = nextView[${k}];`).join(" ")
       : `N.set(nextView, ${p.narrowBase});`,
     p.wideNextView.length > 0 ? `W.set(wideNextView, ${p.wideBase});` : "",
+    ...p.banks.map((_, i) => `bank${i}.latch();`),
     ...callsOf("c", p.comb),
   ];
   const body = `"use strict"; return function cycle() {\n  ${lines.join("\n  ")}\n};\n//# sourceURL=tsrtl-cycle`;

@@ -10,6 +10,7 @@ import { resolveNets, type Net } from "./nets.ts";
 import { batchKey } from "./batches.ts";
 import { scheduleComb, type CombTask } from "./schedule.ts";
 import { Bits, NARROW, NARROW_NEXT, WIDE, WIDE_NEXT, WideBits, writeWords, type RegArray, type Signal } from "./signal.ts";
+import type { RegisterBank } from "./register-bank.ts";
 import { slotReclaimer, takeSlots, type SlotRange } from "./slot-allocator.ts";
 
 /** Where this design's values live in the process-wide stores (signal.ts). */
@@ -19,6 +20,8 @@ export interface Storage {
   narrowRegs: number;
   /** Wide registers occupy [wideBase, wideBase + wideRegWords) words. */
   wideRegWords: number;
+  /** Register banks: bound once the arrays are (their stores are copied at the edge). */
+  banks: RegisterBank[];
   /** Views of the next values of the register regions: the clock edge copies them in one go. */
   narrowNextView: Uint32Array;
   wideNextView: Uint32Array;
@@ -35,6 +38,8 @@ export interface ResetPlan {
   arrayBases: Int32Array;
   arrayLengths: Int32Array;
   arrayValues: Uint32Array;
+  /** Resettable arrays in register banks (their next-value stores are reset too). */
+  bankedArrays: RegArray[];
 }
 
 export interface Elaborated {
@@ -107,6 +112,7 @@ export function elaborate(root: Module): Elaborated {
   for (const m of modules) for (const v of m.vecs) v.bind();
   for (const m of modules) for (const mem of m.memories) mem.bind();
   for (const m of modules) for (const a of m.regArrays) a.bind();
+  for (const b of storage.banks) b.bind(b.members[0]!.firstSlot);
   slotReclaimer.register(root, storage.range);
   const seqKeys = new Map(seq.map((b) => [b, `${batchKey(b)} ${b.owner.path}.${b.name}`]));
   return {
@@ -139,7 +145,15 @@ function allocate(nets: readonly Net[], arrays: readonly RegArray[]): Storage {
   const isArrayNet = (n: Net): boolean => n.driver?.kind === "array";
   const netOfEntry = new Map<Signal, Net>();
   for (const n of narrowNets) if (n.driver?.kind === "array") netOfEntry.set(n.driver.signal, n);
-  const arrayNets = arrays.flatMap((a) => a.entries.map((e) => netOfEntry.get(e)!));
+  // a register bank's arrays side by side, in the bank's order (register-bank.ts)
+  const banks = [...new Set(arrays.flatMap((a) => (a.bank ? [a.bank] : [])))];
+  const inDesign = new Set(arrays);
+  for (const b of banks) {
+    const missing = b.members.find((a) => !inDesign.has(a));
+    if (missing) throw new ElaborationError([`register bank ${b.name}: ${missing.owner.path}.${missing.name} is not part of this design`]);
+  }
+  const laidOut = [...banks.flatMap((b) => b.members), ...arrays.filter((a) => a.bank === undefined)];
+  const arrayNets = laidOut.flatMap((a) => a.entries.map((e) => netOfEntry.get(e)!));
   const narrowOrder = [...narrowNets.filter(isRegNet), ...arrayNets, ...narrowNets.filter((n) => !isRegNet(n) && !isArrayNet(n))];
   const wideOrder = [...wideNets.filter(isRegNet), ...wideNets.filter((n) => !isRegNet(n))];
   const narrowRegs = narrowNets.filter(isRegNet).length;
@@ -164,6 +178,7 @@ function allocate(nets: readonly Net[], arrays: readonly RegArray[]): Storage {
   }
   return {
     range,
+    banks,
     narrowRegs,
     wideRegWords,
     narrowNextView: NARROW_NEXT.subarray(range.narrowBase, range.narrowBase + narrowRegs),
@@ -213,7 +228,8 @@ function resetPlan(nets: readonly Net[], arrays: readonly RegArray[]): ResetPlan
     narrowValues: Uint32Array.from(narrowValues),
     wideWords: Int32Array.from(wideWords),
     wideValues: Uint32Array.from(wideValues),
-    ...arrayResets(arrays.filter((a) => a.resettable)),
+    ...arrayResets(arrays.filter((a) => a.resettable && a.bank === undefined)),
+    bankedArrays: arrays.filter((a) => a.resettable && a.bank !== undefined),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { DesignError } from "./errors.ts";
 import type { Module } from "./module.ts";
+import type { RegisterBank } from "./register-bank.ts";
 
 export type SignalKind = "input" | "output" | "wire" | "reg";
 
@@ -262,6 +263,11 @@ export interface RegArrayOptions {
   init?: number;
   /** false (the default): contents survive reset, like an SRAM; true: reset loads `init`. */
   resettable?: boolean;
+  /**
+   * Keep the array in this register bank (register-bank.ts): its entries sit next to the
+   * bank's other arrays, and `set` writes the bank's next-value store.
+   */
+  bank?: RegisterBank;
 }
 
 /**
@@ -279,6 +285,10 @@ export class RegArray {
   private readonly intMask: number;
   /** Slot of entry 0; entries are contiguous. Set at elaboration. */
   private base = 0;
+  readonly bank: RegisterBank | undefined;
+  /** A banked array's next values: the bank's store from index `bankAt` (null: writes wait in PENDING). */
+  private bankNext: Uint32Array | null = null;
+  private bankAt = 0;
 
   constructor(
     readonly owner: Module,
@@ -293,6 +303,7 @@ export class RegArray {
     this.intMask = this.mask | 0;
     this.init = this.entries[0]!.init;
     this.resettable = options.resettable ?? false;
+    this.bank = options.bank;
   }
 
   /** Entry i's current value. */
@@ -304,6 +315,11 @@ export class RegArray {
   /** Entry i's value after the next clock edge (masked to the width). Clocked logic only. */
   set(i: number, v: number): void {
     if (i >>> 0 >= this.length) this.outOfRange(i);
+    const nx = this.bankNext;
+    if (nx !== null) {
+      nx[this.bankAt + i] = v & this.intMask;
+      return;
+    }
     const n = PENDING.count;
     if (n === PENDING_CAPACITY) this.tooManyWrites();
     PENDING_SLOTS[n] = this.base + i;
@@ -317,6 +333,11 @@ export class RegArray {
    */
   setFrom(src: Int32Array, at: number, n: number): void {
     if (n > this.length || n < 0) this.outOfRange(n - 1);
+    const nx = this.bankNext;
+    if (nx !== null) {
+      for (let i = 0; i < n; i++) nx[this.bankAt + i] = src[at + i]! & this.intMask;
+      return;
+    }
     const k = PENDING.count;
     if (k + n > PENDING_CAPACITY) this.tooManyWrites();
     const base = this.base, mask = this.intMask;
@@ -330,6 +351,24 @@ export class RegArray {
   /** Slot of entry 0 (entries are contiguous), for the reset plan. */
   get firstSlot(): number {
     return this.base;
+  }
+
+  /** A banked array's next-value store, from the bank's elaboration (register-bank.ts). */
+  bindBank(store: Uint32Array, at: number): void {
+    this.bankNext = store;
+    this.bankAt = at;
+  }
+
+  /** Entry i now and after the edge (a testbench poke: a banked entry's store must hold it too). */
+  poke(i: number, v: number): void {
+    NARROW[this.base + i] = v & this.intMask;
+    if (this.bankNext !== null) this.bankNext[this.bankAt + i] = v & this.intMask;
+  }
+
+  /** Loads `init` into every entry, now and in a bank's next-value store (synchronous reset). */
+  resetEntries(): void {
+    NARROW.fill(this.init, this.base, this.base + this.length);
+    if (this.bankNext !== null) this.bankNext.fill(this.init, this.bankAt, this.bankAt + this.length);
   }
 
   /** Takes the entries' slots once storage is allocated (they must be contiguous). */

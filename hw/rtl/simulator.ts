@@ -87,6 +87,7 @@ export class Simulator {
       wide: WIDE,
       wideNextView: d.storage.wideNextView,
       wideBase: d.storage.range.wideBase,
+      banks: d.storage.banks,
       maxUnrolled,
     });
     this.pokeable = new Set(
@@ -133,6 +134,7 @@ export class Simulator {
     for (let i = 0; i < r.narrowSlots.length; i++) NARROW_NEXT[r.narrowSlots[i]!] = r.narrowValues[i]!;
     for (let i = 0; i < r.wideWords.length; i++) WIDE_NEXT[r.wideWords[i]!] = r.wideValues[i]!;
     for (let i = 0; i < r.arrayBases.length; i++) NARROW.fill(r.arrayValues[i]!, r.arrayBases[i]!, r.arrayBases[i]! + r.arrayLengths[i]!);
+    for (const a of r.bankedArrays) a.resetEntries();
     for (const m of this.memories) m.resetPipelines();
   }
 
@@ -195,7 +197,8 @@ export class Simulator {
     }
     if (s instanceof Bits) {
       if (typeof value !== "number") throw new SimulationError(`poke ${s.path}: expected a number for a ${s.width}-bit signal`);
-      s.value = value;
+      if (s.entryOf !== undefined) s.entryOf.poke(s.entryOf.entries.indexOf(s), value);
+      else s.value = value;
       if (s.isRegister) s.next = value;
     } else {
       if (typeof value !== "bigint") throw new SimulationError(`poke ${s.path}: expected a bigint for a ${s.width}-bit signal`);

@@ -3,7 +3,8 @@
  * words) of fixed-seed runs must match those the model produced before its speed work
  * (hashes below were computed by that code, with the functions of delivery-log.ts). Both
  * router engines must produce them: the WebAssembly compiled from router-fabric.ts and the
- * same source run as JavaScript.
+ * same source run as JavaScript, and the compiled one with a second thread stepping some of
+ * the routers.
  */
 import { expect } from "chai";
 import { TRAFFIC_CASES, testbenchLog, trafficLog, type DeliveryLog, type Engine } from "./delivery-log.ts";
@@ -21,7 +22,7 @@ const EXPECTED: Record<string, DeliveryLog> = {
 };
 const EXPECTED_TESTBENCH = { flits: 4751, hash: "687c68d4fbd2fc82", cycles: 766 };
 
-for (const engine of ["wasm", "js"] as Engine[]) {
+for (const engine of ["wasm", "js", "wasm, 2 threads"] as Engine[]) {
   describe(`noc: delivery logs are cycle-exact (fixed seeds, ${engine} engine)`, function () {
     this.timeout(120000);
     for (const c of TRAFFIC_CASES) {

@@ -51,11 +51,16 @@ export interface DeliveryLog {
   hash: string;
 }
 
-export type Engine = NonNullable<RouterParams["engine"]>;
+/** How the routers are simulated: either engine, or the compiled one with a second thread (RouterParams.threads). */
+export type Engine = "wasm" | "js" | "wasm, 2 threads";
+
+export function routerOptions(engine: Engine): Pick<RouterParams, "engine" | "threads"> {
+  return engine === "wasm, 2 threads" ? { engine: "wasm", threads: 2 } : { engine };
+}
 
 /** Runs a synthetic-traffic case and hashes every ejected flit (cycle, node, ctl, src, data, ct, it, at). */
 export function trafficLog(c: TrafficCase, engine: Engine): DeliveryLog {
-  const router = { ...DEFAULT_ROUTER, ...c.router, engine };
+  const router = { ...DEFAULT_ROUTER, ...c.router, ...routerOptions(engine) };
   const { top, sim } = buildExperiment({
     width: c.width, height: c.height, router, pattern: { name: c.pattern ?? "uniform" }, rate: c.rate,
     packetSize: c.packetSize, seed: c.seed, warmup: 100, measure: c.cycles - 600,
@@ -85,7 +90,7 @@ export function trafficLog(c: TrafficCase, engine: Engine): DeliveryLog {
  */
 export function testbenchLog(engine: Engine): DeliveryLog & { cycles: number } {
   const W = 5;
-  const tb = new NocTb({ width: W, height: 4, edgeNodes: true, router: { ...DEFAULT_ROUTER, vcs: 4, bufDepth: 3, vnets: 2, engine } }, 21);
+  const tb = new NocTb({ width: W, height: 4, edgeNodes: true, router: { ...DEFAULT_ROUTER, vcs: 4, bufDepth: 3, vnets: 2, ...routerOptions(engine) } }, 21);
   tb.auditEveryCycle = false;
   const id = (x: number, y: number): number => y * W + x;
   const nodes = tb.nodes;

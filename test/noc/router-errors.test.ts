@@ -1,13 +1,14 @@
 /**
  * Protocol violations a router detects are reported with the router, the cycle and what was
- * wrong, by both engines (the compiled one records a code; the message is worded in JS).
+ * wrong, by both engines (the compiled one records a code; the message is worded in JS), and
+ * with two threads (r_1_0 is then stepped by the worker).
  */
 import { expect } from "chai";
 import { makeCtl } from "../../hw/noc/flit.ts";
 import { Mesh } from "../../hw/noc/mesh.ts";
 import { DEFAULT_ROUTER } from "../../hw/noc/params.ts";
 import { Simulator } from "../../hw/rtl/index.ts";
-import type { Engine } from "./delivery-log.ts";
+import { routerOptions, type Engine } from "./delivery-log.ts";
 
 /**
  * A 2x1 mesh; `drive` pokes registers at cycle 3 (the neighbour reads them in that cycle; a
@@ -15,7 +16,7 @@ import type { Engine } from "./delivery-log.ts";
  * error after `cycles`.
  */
 function violation(engine: Engine, drive: (sim: Simulator) => void, cycles = 6): string | null {
-  const mesh = new Mesh(null, "noc", { width: 2, height: 1, router: { ...DEFAULT_ROUTER, engine } });
+  const mesh = new Mesh(null, "noc", { width: 2, height: 1, router: { ...DEFAULT_ROUTER, ...routerOptions(engine) } });
   const sim = new Simulator(mesh);
   sim.reset();
   sim.step(3); // idle cycles first: the plane is asleep when the poke arrives (it must wake)
@@ -24,7 +25,7 @@ function violation(engine: Engine, drive: (sim: Simulator) => void, cycles = 6):
   return mesh.firstError();
 }
 
-for (const engine of ["wasm", "js"] as Engine[]) {
+for (const engine of ["wasm", "js", "wasm, 2 threads"] as Engine[]) {
   describe(`noc: router protocol violations (${engine} engine)`, () => {
     it("a flit naming a VC the router does not have", () => {
       const err = violation(engine, (sim) => sim.poke("noc.r_0_0.o_e[0]", makeCtl({ head: true, tail: true, vc: 20, dest: 2 })));
@@ -43,3 +44,12 @@ for (const engine of ["wasm", "js"] as Engine[]) {
     });
   });
 }
+
+describe("noc: simulation options are checked", () => {
+  const build = (router: object): Mesh => new Mesh(null, "noc", { width: 2, height: 1, router: { ...DEFAULT_ROUTER, ...router } });
+  it("names a bad engine or thread count", () => {
+    expect(() => build({ engine: "c" })).to.throw(RangeError, 'noc: engine c is not "wasm" or "js"');
+    expect(() => build({ threads: 3 })).to.throw(RangeError, "noc: threads 3 is not 1 or 2");
+    expect(() => build({ threads: 2, engine: "js" })).to.throw(RangeError, 'noc: threads 2 needs the "wasm" engine');
+  });
+});

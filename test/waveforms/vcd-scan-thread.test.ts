@@ -48,6 +48,16 @@ describe("waveforms: VCD scan thread", () => {
     expect(text.trimEnd().split("\n").filter((l) => l.startsWith("#")).pop()).to.equal(`#${4321 * 1250 + 625}`);
   });
 
+  it("writes the same bytes with times of 9 to 16 digits (zero-padded low halves, up to 7.5e15 ps)", () => {
+    const make = (): CounterArray => new CounterArray(null, "top", 7);
+    for (const periodPs of [100_000_002, 1_500_000_000_000]) {
+      const threaded = dump(join(dir, "t-threaded.vcd"), make, 3000, { periodPs });
+      const inline = dump(join(dir, "t-inline.vcd"), make, 3000, { periodPs, scanThread: false });
+      expect(threaded.equals(inline), `period ${periodPs}`).to.equal(true);
+      expect(threaded.toString("utf8"), `period ${periodPs}`).to.include(`\n#${3000 * periodPs + periodPs / 2}\n`);
+    }
+  });
+
   it("writes the same bytes for a scope of two nets (the worker scans them all) and for one of many", () => {
     const make = (): CounterArray => new CounterArray(null, "top", 40);
     for (const scopes of [["top.counter3"], ["top"]]) {

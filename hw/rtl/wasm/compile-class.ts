@@ -32,7 +32,7 @@ import { ts } from "ts-morph";
 import { DesignError } from "../errors.ts";
 import {
   EXPORT_FUNC, EXPORT_GLOBAL, I32, IMPORT_MEMORY, MAGIC_VERSION, Op, SECTION, VOID, section, sleb, uleb, vec, wasmName,
-} from "./binary.ts";
+} from "../../../waveforms/wasm-module.ts";
 
 export interface ClassCompileOptions {
   /** Path of the TypeScript source. */
@@ -47,6 +47,12 @@ export interface ClassCompileOptions {
    * of the module): the engine folds them and drops the branches they decide.
    */
   readonly constants?: Readonly<Record<string, number>>;
+  /**
+   * The memory the module imports (`env.memory`): by default any unshared memory; with
+   * `sharedPages`, a shared memory of exactly that many 64 KiB pages (instances on several
+   * threads then work on the same memory).
+   */
+  readonly sharedPages?: number;
 }
 
 export interface CompiledClass {
@@ -275,6 +281,18 @@ class ClassCompiler {
     return info;
   }
 
+  /** The imported memory's limits: flags (bit 0: a maximum follows, bit 1: shared), minimum and maximum pages. */
+  private memoryLimits(): number[] {
+    const pages = this.options.sharedPages;
+    return pages === undefined ? [0x00, 0x00] : [0x03, ...uleb(pages), ...uleb(pages)];
+  }
+
+  /** `Class.method` for a method, the function's own name for a plain function. */
+  private displayName(f: FunctionInfo): string {
+    const name = (f.node.name as ts.Identifier).text;
+    return ts.isMethodDeclaration(f.node) ? `${this.options.className}.${name}` : name;
+  }
+
   global(field: string): number {
     let g = this.globals.get(field);
     if (g === undefined) {
@@ -320,7 +338,7 @@ class ClassCompiler {
     return new Uint8Array([
       ...MAGIC_VERSION,
       ...section(SECTION.type, vec(typeBytes)),
-      ...section(SECTION.import, vec([[...wasmName("env"), ...wasmName("memory"), IMPORT_MEMORY, 0x00, 0x00]])),
+      ...section(SECTION.import, vec([[...wasmName("env"), ...wasmName("memory"), IMPORT_MEMORY, ...this.memoryLimits()]])),
       ...section(SECTION.function, vec(fns.map((f) => uleb(types.indexOf(signature(f)))))),
       ...section(SECTION.global, vec(globals.map(() => [I32, 0x01, Op.I32Const, 0, Op.End]))),
       ...section(SECTION.export, vec([
@@ -328,6 +346,11 @@ class ClassCompiler {
         ...globals.map((g, k) => [...wasmName(g), EXPORT_GLOBAL, ...uleb(k)]),
       ])),
       ...section(SECTION.code, vec(code.map((b) => [...uleb(b.length), ...b]))),
+      // the "name" section (subsection 1: function names): profilers and stack traces show the methods' names
+      ...section(SECTION.custom, [
+        ...wasmName("name"),
+        ...section(1, vec(fns.map((f) => [...uleb(f.index), ...wasmName(this.displayName(f))]))),
+      ]),
     ]);
   }
 

@@ -1,0 +1,179 @@
+/**
+ * A second thread that shares the stepping of a plane's routers (RouterParams.threads = 2).
+ *
+ * Within a cycle the routers are independent: each reads the copy of the link bank's current
+ * values and its own records, and writes its own records and output words (router-fabric.ts).
+ * So two threads may step them at once, each with its own instance of the compiled module (and
+ * its own scratch arrays) on the same shared memory. Which thread steps a router changes
+ * nothing it reads or writes: results are the same as with one thread.
+ *
+ * Work sharing: when the cycle's routers are ready (`start`), the worker begins claiming
+ * chunks of routers from the low end of the range left, while the simulation thread goes on
+ * with the rest of the cycle (NIs, clients). At the clock edge, before the link bank latches,
+ * the simulation thread claims chunks from the high end until the two meet, and waits for the
+ * worker's chunk in progress (`finish`). A worker that is slow to start, or descheduled on a
+ * busy host, therefore costs at most one chunk of waiting: the simulation thread does the rest
+ * itself. Claiming from opposite ends keeps most routers on the same thread from cycle to
+ * cycle, so their records stay in that core's cache.
+ *
+ * The worker spins on GO while there is work, and sleeps in Atomics.wait after a while
+ * without (an idle simulation, or none at all).
+ */
+// tsrtl-lint-disable-next-line io-in-hardware -- the simulator's own second thread (same cycles), not I/O of the modelled hardware
+import { Worker } from "node:worker_threads";
+import { SimulationError } from "../rtl/index.ts";
+
+const enum Ctl {
+  GO = 0,
+  /**
+   * Routers not claimed yet, lo | hi << 16 (range [lo, hi); the worker claims from lo, the
+   * simulation thread from hi), routers finished, OR of the worker's "still busy" results.
+   */
+  CLAIM = 1,
+  FINISHED = 2,
+  ACTIVE = 3,
+  STOP = 4,
+  /** 1 while the worker sleeps in Atomics.wait (GO's writer must notify it). */
+  SLEEPING = 5,
+  /** 1 when the worker failed; its message is in the error bytes. */
+  FAILED = 6,
+  WORDS = 8,
+}
+
+/** Routers per claim: small enough that a descheduled worker holds up little, large enough that claims cost little. */
+const CHUNK = 4;
+/** Spins of the worker without work before it sleeps (about a millisecond). */
+const SPINS_BEFORE_SLEEP = 200_000;
+/**
+ * Spins of the simulation thread waiting at the edge before it gives up on the worker: tens of
+ * seconds (a spin is a few nanoseconds); the worker's chunk takes microseconds.
+ */
+const SPINS_BEFORE_GIVING_UP = 2 ** 34;
+
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, globals, ctl, error, count, spins } = workerData;
+try {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  for (const [name, value] of Object.entries(globals)) instance.exports[name].value = value;
+  const step = instance.exports.stepRouters;
+  let last = 0;
+  for (;;) {
+    let n = 0;
+    let g;
+    while ((g = Atomics.load(ctl, ${Ctl.GO})) === last) {
+      if (++n < spins) continue;
+      Atomics.store(ctl, ${Ctl.SLEEPING}, 1);
+      Atomics.wait(ctl, ${Ctl.GO}, last);
+      Atomics.store(ctl, ${Ctl.SLEEPING}, 0);
+      n = 0;
+    }
+    if (Atomics.load(ctl, ${Ctl.STOP}) === 1) break;
+    last = g;
+    for (;;) {
+      const c = Atomics.load(ctl, ${Ctl.CLAIM});
+      const lo = c & 0xffff;
+      const hi = c >>> 16;
+      if (lo >= hi) break;
+      const end = Math.min(lo + ${CHUNK}, hi);
+      if (Atomics.compareExchange(ctl, ${Ctl.CLAIM}, c, (hi << 16) | end) !== c) continue;
+      const a = step(lo, end);
+      if (a !== 0) Atomics.or(ctl, ${Ctl.ACTIVE}, a);
+      Atomics.add(ctl, ${Ctl.FINISHED}, end - lo);
+    }
+  }
+} catch (e) {
+  new Uint8Array(error).set(new TextEncoder().encode(String(e && e.stack || e)).subarray(0, error.byteLength));
+  Atomics.store(ctl, ${Ctl.FAILED}, 1);
+}
+`;
+
+/** What the worker's instance needs: the module, the memory, and the values of the module's globals. */
+export interface LaneSetup {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  /** Initial values of the instance's globals (the fabric's fields). */
+  readonly globals: Readonly<Record<string, number>>;
+  /** Routers of the plane (0..count-1). */
+  readonly count: number;
+  /** For messages: the plane's path. */
+  readonly name: string;
+}
+
+/** Steps routers [from, to) on the simulation thread; returns whether any is still busy (0: none). */
+export type StepRange = (from: number, to: number) => number;
+
+export class RouterLane {
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(Ctl.WORDS * 4));
+  private readonly error = new SharedArrayBuffer(4096);
+  private readonly worker: Worker;
+  private readonly count: number;
+  private gen = 0;
+  /** A cycle was started and not yet finished. */
+  private running = false;
+
+  constructor(private readonly setup: LaneSetup) {
+    this.count = setup.count;
+    // nothing to claim until the first start()
+    if (setup.count > 0xffff) throw new SimulationError(`${setup.name}: ${setup.count} routers are more than a router thread takes`);
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: setup.module, memory: setup.memory, globals: setup.globals, ctl: this.ctl, error: this.error, count: setup.count, spins: SPINS_BEFORE_SLEEP },
+    });
+    this.worker.unref();
+  }
+
+  /** The cycle's routers are ready (the link copy is in place): the worker starts claiming them. */
+  start(): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, Ctl.ACTIVE, 0);
+    Atomics.store(ctl, Ctl.FINISHED, 0);
+    Atomics.store(ctl, Ctl.CLAIM, this.count << 16);
+    this.gen = (this.gen + 1) & 0x3fffffff;
+    Atomics.store(ctl, Ctl.GO, this.gen);
+    if (Atomics.load(ctl, Ctl.SLEEPING) === 1) Atomics.notify(ctl, Ctl.GO);
+    this.running = true;
+  }
+
+  /**
+   * The clock edge: steps the routers the worker has not claimed with `step`, waits for its
+   * chunk in progress, and returns whether any router is still busy (0: none), or -1 when no
+   * cycle was started.
+   */
+  finish(step: StepRange): number {
+    if (!this.running) return -1;
+    this.running = false;
+    const ctl = this.ctl;
+    const count = this.count;
+    let active = 0;
+    for (;;) {
+      const c = Atomics.load(ctl, Ctl.CLAIM);
+      const lo = c & 0xffff;
+      const hi = c >>> 16;
+      if (lo >= hi) break;
+      const begin = hi - CHUNK > lo ? hi - CHUNK : lo;
+      if (Atomics.compareExchange(ctl, Ctl.CLAIM, c, (begin << 16) | lo) !== c) continue;
+      active |= step(begin, hi);
+      Atomics.add(ctl, Ctl.FINISHED, hi - begin);
+    }
+    let n = 0;
+    while (Atomics.load(ctl, Ctl.FINISHED) !== count) {
+      if (Atomics.load(ctl, Ctl.FAILED) === 1) this.failed();
+      if (++n === SPINS_BEFORE_GIVING_UP) throw new SimulationError(`${this.setup.name}: the router thread does not answer`);
+    }
+    return active | Atomics.load(ctl, Ctl.ACTIVE);
+  }
+
+  /** Stops the worker (it exits at its next look at GO). */
+  stop(): void {
+    Atomics.store(this.ctl, Ctl.STOP, 1);
+    Atomics.store(this.ctl, Ctl.GO, -1);
+    Atomics.notify(this.ctl, Ctl.GO);
+  }
+
+  private failed(): never {
+    const bytes = new Uint8Array(this.error);
+    const end = bytes.indexOf(0);
+    throw new SimulationError(`${this.setup.name}: the router thread failed: ${new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end))}`);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * A register bank: register arrays that sit side by side in the value store, and whose next
+ * values live in one store the bank's owner chooses, latched at the clock edge by one copy.
+ *
+ * Why: a block compiled to WebAssembly (hw/rtl/wasm) cannot reach the kernel's value stores,
+ * which are plain typed arrays. With its output registers in a bank whose next-value store is
+ * in the block's own memory, the compiled code assigns its registers by writing that memory,
+ * and reads the registers' current values from one copy of the bank: no JavaScript glue per
+ * register. Everything else sees ordinary register arrays: `get` and `set`, waveforms, peeks
+ * and pokes, reset.
+ *
+ * Semantics are those of register arrays: an entry not assigned in a cycle holds its value.
+ * Values in the next-value store must already fit the entry's width (`RegArray.set` masks;
+ * code that writes the store directly must not write wider values).
+ */
+import { DesignError } from "./errors.ts";
+import { NARROW, type RegArray } from "./signal.ts";
+
+/**
+ * Makes the bank's next-value store: `words` 32-bit words (e.g. a view of WebAssembly memory).
+ * `firstSlot` is the bank's first slot in the value store: a store in a SharedArrayBuffer
+ * should start at the same address modulo 8 (an even word index for an even slot), because
+ * V8 copies shared memory word by word only when both sides are 8-byte aligned alike, and
+ * byte by byte otherwise.
+ */
+export type NextStoreFactory = (words: number, firstSlot: number) => Uint32Array;
+
+export interface RegisterBankOptions {
+  /** The next-value store (default: a Uint32Array of its own). */
+  readonly nextStore?: NextStoreFactory;
+  /** Called at every clock edge before the store is latched: e.g. to wait for another thread still writing it. */
+  readonly beforeLatch?: () => void;
+}
+
+export class RegisterBank {
+  /** Arrays in the bank, in the order they were declared: the bank's layout. */
+  private readonly arrays: RegArray[] = [];
+  private readonly offsets = new Map<RegArray, number>();
+  private base = -1;
+  private nextStore: Uint32Array | undefined;
+  private currentView: Uint32Array | undefined;
+  private readonly bound: (() => void)[] = [];
+  private readonly makeNextStore: NextStoreFactory;
+  private readonly beforeLatch: (() => void) | undefined;
+
+  constructor(
+    /** For messages: the bank's owner and purpose, e.g. `noc.links`. */
+    readonly name: string,
+    options: RegisterBankOptions = {},
+  ) {
+    this.makeNextStore = options.nextStore ?? ((words) => new Uint32Array(words));
+    this.beforeLatch = options.beforeLatch;
+  }
+
+  /** Adds an array (Module.regArray with the `bank` option does this). */
+  add(array: RegArray): void {
+    if (this.base >= 0) throw new DesignError(`${array.owner.path}.${array.name}: register bank ${this.name} is already elaborated`);
+    this.offsets.set(array, this.arrays.reduce((n, a) => n + a.length, 0));
+    this.arrays.push(array);
+  }
+
+  /** The arrays in layout order (elaboration places their entries contiguously in this order). */
+  get members(): readonly RegArray[] {
+    return this.arrays;
+  }
+
+  /** Words in the bank. */
+  get length(): number {
+    return this.arrays.reduce((n, a) => n + a.length, 0);
+  }
+
+  /** Offset of `array`'s entry 0 in the bank (in the next-value store and in `current`). */
+  offsetOf(array: RegArray): number {
+    const at = this.offsets.get(array);
+    if (at === undefined) throw new DesignError(`${array.owner.path}.${array.name} is not in register bank ${this.name}`);
+    return at;
+  }
+
+  /** The next-value store (after elaboration): writing word k assigns the bank's entry k. */
+  get next(): Uint32Array {
+    return this.nextStore ?? this.unbound();
+  }
+
+  /** The current values (after elaboration): a view of the value store. */
+  get current(): Uint32Array {
+    return this.currentView ?? this.unbound();
+  }
+
+  /** First slot of the bank in the value store (after elaboration). */
+  get firstSlot(): number {
+    return this.base >= 0 ? this.base : this.unbound();
+  }
+
+  /** Calls `fn` once the bank is elaborated (its store made, its arrays bound), e.g. to build tables of offsets. */
+  onBound(fn: () => void): void {
+    if (this.base >= 0) fn();
+    else this.bound.push(fn);
+  }
+
+  /** Elaboration: the arrays' entries are in slots base..base+length-1, in layout order. */
+  bind(base: number): void {
+    const n = this.length;
+    const store = this.makeNextStore(n, base);
+    if (store.length !== n) throw new DesignError(`register bank ${this.name}: its next-value store has ${store.length} words, the bank ${n}`);
+    this.base = base;
+    this.currentView = NARROW.subarray(base, base + n);
+    store.set(this.currentView);
+    this.nextStore = store;
+    for (const a of this.arrays) a.bindBank(store, this.offsets.get(a)!);
+    for (const fn of this.bound.splice(0)) fn();
+  }
+
+  /** The clock edge: the next values become current. */
+  latch(): void {
+    if (this.beforeLatch !== undefined) this.beforeLatch();
+    NARROW.set(this.nextStore!, this.base);
+  }
+
+  private unbound(): never {
+    throw new DesignError(`register bank ${this.name} is not elaborated yet (build the Simulator first)`);
+  }
+}

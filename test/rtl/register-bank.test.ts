@@ -1,0 +1,130 @@
+/** Register banks: layout across modules, the next-value store, reset, pokes, and errors. */
+import { expect } from "chai";
+import { DesignError, ElaborationError, Module, RegisterBank, Simulator, type RegArray } from "../../hw/rtl/index.ts";
+import { xorshift32 } from "../waveforms/xorshift.ts";
+
+/** One 3-entry, 8-bit array; entry i takes `d<i>` when `we` is 1 (through RegArray.set). */
+class Cell extends Module {
+  readonly rf: RegArray;
+  readonly we = this.input("we", 1);
+  readonly d = [this.input("d0", 8), this.input("d1", 8), this.input("d2", 8)];
+  constructor(parent: Module, name: string, bank: RegisterBank | undefined) {
+    super(parent, name);
+    this.rf = this.regArray("rf", 3, 8, { init: 5, resettable: true, bank });
+    this.seq(() => {
+      if (this.we.value === 1) for (let i = 0; i < 3; i++) this.rf.set(i, this.d[i]!.value);
+    });
+  }
+}
+
+/** Two cells whose arrays share a bank (declared b before a: the bank's order, not the path's), and a bank-less twin. */
+class Pair extends Module {
+  readonly a: Cell;
+  readonly b: Cell;
+  constructor(readonly bank: RegisterBank | undefined) {
+    super(null, "top");
+    this.b = new Cell(this, "b", bank);
+    this.a = new Cell(this, "a", bank);
+    for (const [n, c] of [["a", this.a], ["b", this.b]] as const) {
+      this.connect(c.we, this.input(`${n}_we`, 1));
+      c.d.forEach((d, i) => this.connect(d, this.input(`${n}_d${i}`, 8)));
+    }
+  }
+}
+
+const values = (sim: Simulator, top: Pair): number[] => [...top.a.rf.entries, ...top.b.rf.entries].map((e) => sim.peek(e));
+
+describe("register banks", () => {
+  it("lays out the bank's arrays side by side in declaration order, across modules", () => {
+    const bank = new RegisterBank("top.bank");
+    const top = new Pair(bank);
+    new Simulator(top);
+    expect(bank.length).to.equal(6);
+    expect(bank.offsetOf(top.b.rf)).to.equal(0);
+    expect(bank.offsetOf(top.a.rf)).to.equal(3);
+    expect(top.b.rf.entries.map((e) => e.slot - bank.firstSlot)).to.deep.equal([0, 1, 2]);
+    expect(top.a.rf.entries.map((e) => e.slot - bank.firstSlot)).to.deep.equal([3, 4, 5]);
+  });
+
+  it("RegArray.set on a banked array behaves as on a plain one (300 random cycles, reset included)", () => {
+    const banked = new Pair(new RegisterBank("top.bank"));
+    const plain = new Pair(undefined);
+    const sims = [new Simulator(banked), new Simulator(plain)] as const;
+    const rnd = xorshift32(7);
+    for (let c = 0; c < 300; c++) {
+      const r = rnd();
+      const inputs: [string, number][] = [
+        ["top.a_we", r & 1],
+        ["top.b_we", (r >>> 1) & 1],
+        ["top.reset", (r >>> 2) % 23 === 0 ? 1 : 0],
+        ...[0, 1, 2].flatMap((i): [string, number][] => [[`top.a_d${i}`, (r >>> (8 + 3 * i)) & 0xff], [`top.b_d${i}`, (r >>> (11 + 3 * i)) & 0xff]]),
+      ];
+      for (const sim of sims) {
+        for (const [path, v] of inputs) sim.poke(path, v);
+        sim.step();
+      }
+      expect(values(sims[0], banked), `cycle ${c}`).to.deep.equal(values(sims[1], plain));
+    }
+  });
+
+  it("writing the next-value store assigns at the edge; entries not written hold", () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const bank = new RegisterBank("top.bank", { nextStore: (words) => new Uint32Array(memory.buffer, 64, words) });
+    const top = new Pair(bank);
+    const sim = new Simulator(top);
+    expect(values(sim, top)).to.deep.equal([5, 5, 5, 5, 5, 5]);
+    expect(Array.from(new Uint32Array(memory.buffer, 64, 6))).to.deep.equal([5, 5, 5, 5, 5, 5]);
+    bank.next[bank.offsetOf(top.a.rf) + 1] = 0x42;
+    expect(sim.peek(top.a.rf.entries[1]!)).to.equal(5); // not before the edge
+    sim.step();
+    expect(values(sim, top)).to.deep.equal([5, 0x42, 5, 5, 5, 5]);
+    sim.step(3);
+    expect(values(sim, top)).to.deep.equal([5, 0x42, 5, 5, 5, 5]);
+    expect(Array.from(bank.current)).to.deep.equal([5, 5, 5, 5, 0x42, 5]);
+  });
+
+  it("calls beforeLatch at every edge, before the store is latched", () => {
+    const seen: number[] = [];
+    const bank: RegisterBank = new RegisterBank("top.bank", { beforeLatch: () => seen.push(bank.current[0]!) });
+    const top = new Pair(bank);
+    const sim = new Simulator(top);
+    for (let c = 0; c < 3; c++) {
+      bank.next[0] = 10 + c;
+      sim.step();
+    }
+    expect(seen).to.deep.equal([5, 10, 11]);
+    expect(sim.peek(top.b.rf.entries[0]!)).to.equal(12);
+  });
+
+  it("reset loads init into the store too, and a poke holds through later edges", () => {
+    const bank = new RegisterBank("top.bank");
+    const top = new Pair(bank);
+    const sim = new Simulator(top);
+    bank.next.fill(9);
+    sim.step();
+    sim.reset();
+    expect(values(sim, top)).to.deep.equal([5, 5, 5, 5, 5, 5]);
+    sim.step(2);
+    expect(values(sim, top)).to.deep.equal([5, 5, 5, 5, 5, 5]);
+    sim.poke("top.b.rf[2]", 0x1ff);
+    sim.step(2);
+    expect(sim.peek("top.b.rf[2]")).to.equal(0xff);
+  });
+
+  it("names the bank and the array in its errors", () => {
+    const bank = new RegisterBank("top.bank");
+    expect(() => bank.next).to.throw(DesignError, "register bank top.bank is not elaborated yet");
+    const top = new Pair(bank);
+    expect(() => bank.offsetOf(new Pair(undefined).a.rf)).to.throw(DesignError, "top.a.rf is not in register bank top.bank");
+    new Simulator(top);
+    expect(() => new Cell(top, "late", bank)).to.throw(DesignError, "top.late.rf: register bank top.bank is already elaborated");
+    const short = new RegisterBank("top.short", { nextStore: () => new Uint32Array(2) });
+    expect(() => new Simulator(new Pair(short))).to.throw(DesignError, "register bank top.short: its next-value store has 2 words, the bank 6");
+  });
+
+  it("refuses a bank whose arrays are not all in the design", () => {
+    const bank = new RegisterBank("top.bank");
+    new Cell(new Pair(undefined), "stray", bank);
+    expect(() => new Simulator(new Pair(bank))).to.throw(ElaborationError, "register bank top.bank: top.stray.rf is not part of this design");
+  });
+});
