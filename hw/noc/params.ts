@@ -39,7 +39,8 @@ export interface RouterParams {
   /**
    * Threads that step the routers of a plane, not hardware: 1 (the default) or 2, when a
    * worker thread steps some routers while the simulation thread does the rest of the cycle
-   * (router-lane.ts; "wasm" engine only). Both give the same cycles.
+   * (router-lane.ts; "wasm" engine only). Both give the same cycles. Each plane (network) gets
+   * its own worker, so a mesh of several networks runs more threads than a 2-core machine has.
    */
   threads?: 1 | 2;
 }

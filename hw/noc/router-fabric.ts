@@ -276,7 +276,7 @@ const SA_REQ = new Int32Array(5);
 const SA_LABEL = new Int32Array(25);
 /** The ctl word of the flit arriving on each input port (ports in the step's arrival mask). */
 const IN_CTL = new Int32Array(5);
-/** Zero words after the copy of the link bank's current values: what a tied-off input port reads. */
+/** Zero words after the copy of the link bank's current values: what a tied-off input port reads (a flit's five words; a cache line's worth). */
 const ZERO_WORDS = 16;
 /** Credit word each input port sends upstream this cycle (ports in the step's crMask). */
 const CR_SEND = new Int32Array(5);
@@ -287,7 +287,7 @@ const SA_GRANTS = new Int8Array(5);
 /** Input words per router (Router.inputWords): port p's flit words at 5p..5p+4 (LinkOut order), its credit at 25 + p. */
 export const IN_WORDS = 30;
 /** Output words per router in the plane's link bank: port o's flit words at 5o..5o+4, its credit at 25 + o. */
-export const OUT_WORDS = 30;
+const OUT_WORDS = 30;
 /** Words of a router's input table: H32 index of port p's flit (ctl word; the others follow) at p, of its credit at 5 + p. */
 const SRC_WORDS = 10;
 
@@ -299,7 +299,7 @@ const SRC_WORDS = 10;
  */
 const compiled = new Map<string, CompiledClass>();
 const SCRATCH_OWNER = {};
-/** The module for a parameter set and a thread (`lane`: each thread's module has scratch arrays of its own). */
+/** The module for a parameter set and a lane (0: the simulation thread's, shared by its fabrics; see idleLaneModules). */
 function compiledRouter(constants: Readonly<Record<string, number>>, lane: number): CompiledClass {
   const key = `${lane} ${JSON.stringify(constants)}`;
   let c = compiled.get(key);
@@ -326,8 +326,21 @@ export interface RouterPorts {
   readonly inputs: readonly Bits[];
 }
 
-/** Stops a fabric's worker once the fabric is garbage collected. */
-const LANES = new FinalizationRegistry<RouterLane>((lane) => lane.stop());
+/**
+ * Worker modules not in use, per parameter set. A module's scratch arrays are at fixed
+ * addresses, so no two threads may run one module at once: each worker takes a module of its
+ * own (`lane` 1, 2, ...; the simulation thread's is lane 0), given back when its fabric is
+ * garbage collected.
+ */
+const idleLaneModules = new Map<string, CompiledClass[]>();
+let laneModulesMade = 0;
+/** Stops a fabric's worker once the fabric is garbage collected, and frees its module. */
+const LANES = new FinalizationRegistry<{ readonly lane: RouterLane; readonly key: string; readonly compiled: CompiledClass }>((held) => {
+  held.lane.stop();
+  const pool = idleLaneModules.get(held.key) ?? [];
+  pool.push(held.compiled);
+  idleLaneModules.set(held.key, pool);
+});
 
 /** Fields that hold parameters: the compiled engine takes them as constants. */
 const PARAMETER_FIELDS = [
@@ -360,7 +373,8 @@ export class RouterFabric {
   private readonly ports: RouterPorts[] = [];
   /**
    * Every router's ctl and credit input words: an idle router acts only on a valid flit or a
-   * credit, so while every router is idle a cycle reads these (a third of the input words).
+   * credit, so while every router is idle these are read (a third of the input words) when the
+   * link bank's values changed at the last edge.
    */
   private wakeVec: BitsVec | undefined;
   /** Every router was idle (nothing buffered or in flight, outputs cleared) after the last cycle. */
@@ -558,15 +572,22 @@ export class RouterFabric {
     return { step: instance.exports["stepRouters"] as (from: number, to: number) => number, idle: instance.exports["idleRouters"] as () => void };
   }
 
-  /** The worker lane: its own module, globals from this fabric's fields as they are now. */
+  /** The worker lane: a module of its own (see idleLaneModules), globals from this fabric's fields as they are now. */
   private startLane(): RouterLane {
-    const { module, fields } = compiledRouter(this.constants(), 1);
+    const constants = this.constants();
+    const key = JSON.stringify(constants);
+    const compiled = idleLaneModules.get(key)?.pop() ?? compiledRouter(constants, ++laneModulesMade);
     const globals: Record<string, number> = {};
     const self = this as unknown as Record<string, number | boolean>;
-    for (const f of fields) globals[f] = Number(self[f]);
-    const lane = new RouterLane({ module, memory: HEAP.memory!, globals, count: this.count, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
-    LANES.register(this, lane);
+    for (const f of compiled.fields) globals[f] = Number(self[f]);
+    const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory!, globals, count: this.count, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
+    LANES.register(this, { lane, key, compiled });
     return lane;
+  }
+
+  /** Routers the worker thread has stepped so far (threads: 2; 0 otherwise). */
+  get workerSteps(): number {
+    return this.lane?.workerSteps ?? 0;
   }
 
   /** Registers router `index` (encoded coordinates cx, cy), its output registers and input words. */
@@ -624,8 +645,8 @@ export class RouterFabric {
       const b = this.rsBase + ri * Rs.WORDS;
       H32[b + Rs.OUT] = this.linkNext + out;
       H32[b + Rs.SRC] = this.srcBase + ri * SRC_WORDS;
+      const src = this.srcBase + ri * SRC_WORDS;
       for (let p = 0; p < Port.COUNT; p++) {
-        const src = this.srcBase + ri * SRC_WORDS;
         if (connected[ri * Port.COUNT + p] === 0) {
           H32[src + p] = this.linkCur + this.linkWords;
           H32[src + 5 + p] = this.linkCur + this.linkWords;
@@ -709,6 +730,7 @@ export class RouterFabric {
    * registers are resettable: the kernel clears them.
    */
   resetAll(): void {
+    this.finishCycle(); // a cycle left unfinished by an exception: the worker must be done first
     for (let ri = 0; ri < this.count; ri++) this.clearState(ri);
     this.planeIdle = false;
   }
@@ -719,13 +741,17 @@ export class RouterFabric {
    * is idle and no flit or credit arrives, only their clocks move.
    */
   stepAll(): void {
+    if (this.lane !== undefined) this.finishCycle(); // a cycle left unfinished by an exception: the worker must be done first
     const c = this.compiled;
-    if (this.planeIdle && this.wakeVec !== undefined && this.wakeVec.reduceOr() === 0) {
+    const bank = this.linkBank!;
+    // an idle plane wakes only for a valid flit or a credit: not while its links hold still
+    if (this.planeIdle && (!bank.takeChanged() || this.wakeVec!.reduceOr() === 0)) {
       if (c !== undefined) c.idle();
       else this.idleRouters();
       return;
     }
-    this.linkCurView!.set(this.linkBank!.current);
+    bank.markWritten();
+    this.linkCurView!.set(bank.current);
     if (this.threads === 1) {
       this.planeIdle = this.stepRange(0, this.count) === 0;
       return;

@@ -25,19 +25,22 @@ import { SimulationError } from "../rtl/index.ts";
 
 const enum Ctl {
   GO = 0,
-  /**
-   * Routers not claimed yet, lo | hi << 16 (range [lo, hi); the worker claims from lo, the
-   * simulation thread from hi), routers finished, OR of the worker's "still busy" results.
-   */
+  /** Routers not claimed yet, lo | hi << 16: range [lo, hi); the worker claims from lo, the simulation thread from hi. */
   CLAIM = 1,
+  /** Routers stepped in this cycle (by either thread). */
   FINISHED = 2,
+  /** OR of the worker's "still busy" results in this cycle. */
   ACTIVE = 3,
   STOP = 4,
   /** 1 while the worker sleeps in Atomics.wait (GO's writer must notify it). */
   SLEEPING = 5,
   /** 1 when the worker failed; its message is in the error bytes. */
   FAILED = 6,
-  WORDS = 8,
+  /** 1 once the worker's instance is ready (it notifies). */
+  READY = 7,
+  /** Routers the worker has stepped, in all (statistics, tests). */
+  WORKER_STEPS = 8,
+  WORDS = 9,
 }
 
 /** Routers per claim: small enough that a descheduled worker holds up little, large enough that claims cost little. */
@@ -45,18 +48,22 @@ const CHUNK = 4;
 /** Spins of the worker without work before it sleeps (about a millisecond). */
 const SPINS_BEFORE_SLEEP = 200_000;
 /**
- * Spins of the simulation thread waiting at the edge before it gives up on the worker: tens of
- * seconds (a spin is a few nanoseconds); the worker's chunk takes microseconds.
+ * Spins of the simulation thread waiting at the edge before it gives up on the worker: a minute
+ * or more (a spin is a few nanoseconds); the worker's chunk takes microseconds.
  */
 const SPINS_BEFORE_GIVING_UP = 2 ** 34;
+/** How long the first cycle waits for the worker to start (it then shares from the first cycle on; else this thread does all). */
+const STARTUP_WAIT_MS = 5000;
 
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, globals, ctl, error, count, spins } = workerData;
+const { module, memory, globals, ctl, error, spins } = workerData;
 try {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   for (const [name, value] of Object.entries(globals)) instance.exports[name].value = value;
   const step = instance.exports.stepRouters;
+  Atomics.store(ctl, ${Ctl.READY}, 1);
+  Atomics.notify(ctl, ${Ctl.READY});
   let last = 0;
   for (;;) {
     let n = 0;
@@ -79,12 +86,14 @@ try {
       if (Atomics.compareExchange(ctl, ${Ctl.CLAIM}, c, (hi << 16) | end) !== c) continue;
       const a = step(lo, end);
       if (a !== 0) Atomics.or(ctl, ${Ctl.ACTIVE}, a);
+      Atomics.add(ctl, ${Ctl.WORKER_STEPS}, end - lo);
       Atomics.add(ctl, ${Ctl.FINISHED}, end - lo);
     }
   }
 } catch (e) {
   new Uint8Array(error).set(new TextEncoder().encode(String(e && e.stack || e)).subarray(0, error.byteLength));
   Atomics.store(ctl, ${Ctl.FAILED}, 1);
+  Atomics.notify(ctl, ${Ctl.READY});
 }
 `;
 
@@ -103,6 +112,9 @@ export interface LaneSetup {
 /** Steps routers [from, to) on the simulation thread; returns whether any is still busy (0: none). */
 export type StepRange = (from: number, to: number) => number;
 
+/** A lane that failed or gave up: every later use throws this. */
+class LaneFailure extends SimulationError {}
+
 export class RouterLane {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(Ctl.WORDS * 4));
   private readonly error = new SharedArrayBuffer(4096);
@@ -111,21 +123,39 @@ export class RouterLane {
   private gen = 0;
   /** A cycle was started and not yet finished. */
   private running = false;
+  /** Whether the first start() has waited for the worker to come up. */
+  private waited = false;
+  /** Why the lane failed, once it has: every later start or finish throws it. */
+  private dead: LaneFailure | undefined;
 
   constructor(private readonly setup: LaneSetup) {
-    this.count = setup.count;
-    // nothing to claim until the first start()
     if (setup.count > 0xffff) throw new SimulationError(`${setup.name}: ${setup.count} routers are more than a router thread takes`);
+    this.count = setup.count;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: setup.module, memory: setup.memory, globals: setup.globals, ctl: this.ctl, error: this.error, count: setup.count, spins: SPINS_BEFORE_SLEEP },
+      workerData: { module: setup.module, memory: setup.memory, globals: setup.globals, ctl: this.ctl, error: this.error, spins: SPINS_BEFORE_SLEEP },
     });
+    // an error outside the worker's own handler (it could not even start) ends the lane, not the process
+    this.worker.on("error", (e) => this.markDead(`the router thread could not start: ${e.message}`));
     this.worker.unref();
+  }
+
+  /** Routers the worker has stepped so far (statistics; tests check that it takes part). */
+  get workerSteps(): number {
+    return Atomics.load(this.ctl, Ctl.WORKER_STEPS);
   }
 
   /** The cycle's routers are ready (the link copy is in place): the worker starts claiming them. */
   start(): void {
+    this.check();
     const ctl = this.ctl;
+    if (!this.waited) {
+      // once: let the worker come up, so that it shares from the first cycle on (results do not
+      // depend on it: if it is late, this thread steps every router)
+      this.waited = true;
+      Atomics.wait(ctl, Ctl.READY, 0, STARTUP_WAIT_MS);
+      this.check();
+    }
     Atomics.store(ctl, Ctl.ACTIVE, 0);
     Atomics.store(ctl, Ctl.FINISHED, 0);
     Atomics.store(ctl, Ctl.CLAIM, this.count << 16);
@@ -142,25 +172,31 @@ export class RouterLane {
    */
   finish(step: StepRange): number {
     if (!this.running) return -1;
-    this.running = false;
+    this.check();
     const ctl = this.ctl;
-    const count = this.count;
     let active = 0;
-    for (;;) {
-      const c = Atomics.load(ctl, Ctl.CLAIM);
-      const lo = c & 0xffff;
-      const hi = c >>> 16;
-      if (lo >= hi) break;
-      const begin = hi - CHUNK > lo ? hi - CHUNK : lo;
-      if (Atomics.compareExchange(ctl, Ctl.CLAIM, c, (begin << 16) | lo) !== c) continue;
-      active |= step(begin, hi);
-      Atomics.add(ctl, Ctl.FINISHED, hi - begin);
+    try {
+      for (;;) {
+        const c = Atomics.load(ctl, Ctl.CLAIM);
+        const lo = c & 0xffff;
+        const hi = c >>> 16;
+        if (lo >= hi) break;
+        const begin = hi - CHUNK > lo ? hi - CHUNK : lo;
+        if (Atomics.compareExchange(ctl, Ctl.CLAIM, c, (begin << 16) | lo) !== c) continue;
+        active |= step(begin, hi);
+        Atomics.add(ctl, Ctl.FINISHED, hi - begin);
+      }
+      let n = 0;
+      while (Atomics.load(ctl, Ctl.FINISHED) !== this.count) {
+        if (Atomics.load(ctl, Ctl.FAILED) === 1) this.check();
+        if (++n === SPINS_BEFORE_GIVING_UP) throw this.markDead("the router thread does not answer");
+      }
+    } catch (e) {
+      // the cycle cannot be completed (the worker may still hold routers of it): no later one either
+      if (e instanceof LaneFailure) throw e;
+      throw this.markDead(`a router step failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    let n = 0;
-    while (Atomics.load(ctl, Ctl.FINISHED) !== count) {
-      if (Atomics.load(ctl, Ctl.FAILED) === 1) this.failed();
-      if (++n === SPINS_BEFORE_GIVING_UP) throw new SimulationError(`${this.setup.name}: the router thread does not answer`);
-    }
+    this.running = false;
     return active | Atomics.load(ctl, Ctl.ACTIVE);
   }
 
@@ -171,9 +207,21 @@ export class RouterLane {
     Atomics.notify(this.ctl, Ctl.GO);
   }
 
-  private failed(): never {
-    const bytes = new Uint8Array(this.error);
-    const end = bytes.indexOf(0);
-    throw new SimulationError(`${this.setup.name}: the router thread failed: ${new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end))}`);
+  /** Throws if the lane has failed (the worker reported an error, or an earlier cycle could not finish). */
+  private check(): void {
+    if (this.dead === undefined && Atomics.load(this.ctl, Ctl.FAILED) === 1) {
+      const bytes = new Uint8Array(this.error);
+      const end = bytes.indexOf(0);
+      this.markDead(`the router thread failed: ${new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end))}`);
+    }
+    if (this.dead !== undefined) throw this.dead;
+  }
+
+  /** Marks the lane failed for good (the first reason stays) and stops the worker; returns the failure to throw. */
+  private markDead(why: string): LaneFailure {
+    this.dead ??= new LaneFailure(`${this.setup.name}: ${why}`);
+    this.stop();
+    void this.worker.terminate();
+    return this.dead;
   }
 }

@@ -45,7 +45,7 @@ export class Router extends Module {
   readonly crIn: Bits[] = [];
   /** Credits to the upstream router of each input port. */
   readonly crOut: Bits[] = [];
-  /** The input words in the fabric's order (RouterFabric.bindInputs): port p's flit words at 5p..5p+4, its credit at 25 + p. */
+  /** The input words in the fabric's order (IN_WORDS, RouterFabric.attach): port p's flit words at 5p..5p+4, its credit at 25 + p. */
   readonly inputWords: readonly Bits[];
   /** Flits that left through each output port (statistics, modulo 2^32; a view of the fabric's counters). */
   readonly sent: Uint32Array;

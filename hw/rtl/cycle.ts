@@ -1,7 +1,8 @@
 /**
  * The per-cycle function of a simulator, generated once at construction as straight-line
- * code: every clocked batch, every memory's edge, the register-array writes, reset, the
- * register copy and every combinational batch, each call at its own call site. Each site then
+ * code: every clocked batch, every memory's edge, the register banks' settle hooks, the
+ * register-array writes, reset, the register copy, the register banks' latch and every
+ * combinational batch, each call at its own call site. Each site then
  * only ever sees one function, which V8 inlines; a loop over an array of closures would make
  * one megamorphic site do all the dispatch (it dominated small designs such as a CPU core).
  */
@@ -26,7 +27,7 @@ export interface CycleParts {
   wide: Uint32Array;
   wideNextView: Uint32Array;
   wideBase: number;
-  /** Register banks: each latches its next-value store after the register copy. */
+  /** Register banks: each settles (its owner's hook) before the array writes and reset, and latches its next-value store after the register copy. */
   banks: readonly RegisterBank[];
   /** Above this many calls, loops instead of straight-line code. */
   maxUnrolled: number;
@@ -74,6 +75,7 @@ export function buildCycle(p: CycleParts): () => void {
     return () => {
       for (const b of p.seq) b.loop(b.mods);
       for (const m of p.memories) m.edge();
+      for (const b of p.banks) b.settle();
       p.applyArrayWrites();
       if (p.narrow[p.resetSlot] === 1) p.loadResetValues();
       p.narrow.set(p.narrowNextView, p.narrowBase);
@@ -103,6 +105,7 @@ export function buildCycle(p: CycleParts): () => void {
     // A single-port latency-1 SRAM does nothing at an edge where its port is not enabled:
     // test that inline instead of calling edge() (most banks of a banked store are idle).
     ...p.memories.map((m, i) => (m.idleUnlessSlot !== undefined ? `if (N[${m.idleUnlessSlot}] === 1) mem${i}.edge();` : `mem${i}.edge();`)),
+    ...p.banks.map((_, i) => `bank${i}.settle();`),
     "applyArrayWrites();",
     `if (N[${p.resetSlot}] === 1) loadResetValues();`,
     p.narrowNextView.length <= SMALL_COPY

@@ -144,7 +144,6 @@ export abstract class Module {
     const array = new RegArray(this, name, length, width, options);
     for (const e of array.entries) this.addSignal(e);
     this.regArrays.push(array);
-    options.bank?.add(array);
     return array;
   }
 

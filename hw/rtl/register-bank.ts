@@ -28,7 +28,10 @@ export type NextStoreFactory = (words: number, firstSlot: number) => Uint32Array
 export interface RegisterBankOptions {
   /** The next-value store (default: a Uint32Array of its own). */
   readonly nextStore?: NextStoreFactory;
-  /** Called at every clock edge before the store is latched: e.g. to wait for another thread still writing it. */
+  /**
+   * Called at every clock edge when the clocked blocks are done, before reset and the latch:
+   * e.g. to wait for another thread still writing the store (reset then writes it safely).
+   */
   readonly beforeLatch?: () => void;
 }
 
@@ -36,12 +39,17 @@ export class RegisterBank {
   /** Arrays in the bank, in the order they were declared: the bank's layout. */
   private readonly arrays: RegArray[] = [];
   private readonly offsets = new Map<RegArray, number>();
+  private words = 0;
   private base = -1;
   private nextStore: Uint32Array | undefined;
   private currentView: Uint32Array | undefined;
   private readonly bound: (() => void)[] = [];
   private readonly makeNextStore: NextStoreFactory;
   private readonly beforeLatch: (() => void) | undefined;
+  /** The store was written since the last edge (else the edge has nothing to copy). */
+  private written = false;
+  /** The current values changed since the owner last asked (`takeChanged`). */
+  private changed = true;
 
   constructor(
     /** For messages: the bank's owner and purpose, e.g. `noc.links`. */
@@ -52,11 +60,12 @@ export class RegisterBank {
     this.beforeLatch = options.beforeLatch;
   }
 
-  /** Adds an array (Module.regArray with the `bank` option does this). */
+  /** Adds an array (a RegArray made with the `bank` option adds itself). */
   add(array: RegArray): void {
     if (this.base >= 0) throw new DesignError(`${array.owner.path}.${array.name}: register bank ${this.name} is already elaborated`);
-    this.offsets.set(array, this.arrays.reduce((n, a) => n + a.length, 0));
+    this.offsets.set(array, this.words);
     this.arrays.push(array);
+    this.words += array.length;
   }
 
   /** The arrays in layout order (elaboration places their entries contiguously in this order). */
@@ -66,7 +75,7 @@ export class RegisterBank {
 
   /** Words in the bank. */
   get length(): number {
-    return this.arrays.reduce((n, a) => n + a.length, 0);
+    return this.words;
   }
 
   /** Offset of `array`'s entry 0 in the bank (in the next-value store and in `current`). */
@@ -91,6 +100,26 @@ export class RegisterBank {
     return this.base >= 0 ? this.base : this.unbound();
   }
 
+  /** Code that writes the next-value store directly must say so once per cycle it writes (RegArray.set does). */
+  markWritten(): void {
+    this.written = true;
+  }
+
+  /**
+   * Whether the current values may have changed since the last call (an edge that latched
+   * written values, a poke, a reset): an owner whose block was idle can skip looking at them.
+   */
+  takeChanged(): boolean {
+    const c = this.changed;
+    this.changed = false;
+    return c;
+  }
+
+  /** A poke or a reset wrote current values (and the store alike). */
+  markChanged(): void {
+    this.changed = true;
+  }
+
   /** Calls `fn` once the bank is elaborated (its store made, its arrays bound), e.g. to build tables of offsets. */
   onBound(fn: () => void): void {
     if (this.base >= 0) fn();
@@ -110,9 +139,16 @@ export class RegisterBank {
     for (const fn of this.bound.splice(0)) fn();
   }
 
-  /** The clock edge: the next values become current. */
-  latch(): void {
+  /** The clock edge, once the clocked blocks are done: the owner's `beforeLatch`. */
+  settle(): void {
     if (this.beforeLatch !== undefined) this.beforeLatch();
+  }
+
+  /** The clock edge, after reset: the next values become current (nothing to copy when the store was not written: it equals them). */
+  latch(): void {
+    if (!this.written) return;
+    this.written = false;
+    this.changed = true;
     NARROW.set(this.nextStore!, this.base);
   }
 

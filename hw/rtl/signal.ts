@@ -274,7 +274,8 @@ export interface RegArrayOptions {
  * An array of registers (Chisel's `Reg(Vec(n, UInt(w.W)))`, a register file, NoC buffers):
  * `get(i)` reads the value from before the edge, `set(i, v)` (in clocked logic) gives entry
  * i its value after the edge; entries not set hold. Unlike n separate registers, the clock
- * edge touches only the entries written, so large arrays cost nothing while idle. Every
+ * edge touches only the entries written, so large arrays cost nothing while idle (an array in
+ * a register bank is latched with the whole bank instead: register-bank.ts). Every
  * entry is also a signal (`name[i]`), so it shows in waveforms and can be peeked by name.
  */
 export class RegArray {
@@ -304,6 +305,7 @@ export class RegArray {
     this.init = this.entries[0]!.init;
     this.resettable = options.resettable ?? false;
     this.bank = options.bank;
+    this.bank?.add(this);
   }
 
   /** Entry i's current value. */
@@ -318,6 +320,7 @@ export class RegArray {
     const nx = this.bankNext;
     if (nx !== null) {
       nx[this.bankAt + i] = v & this.intMask;
+      this.bank!.markWritten();
       return;
     }
     const n = PENDING.count;
@@ -336,6 +339,7 @@ export class RegArray {
     const nx = this.bankNext;
     if (nx !== null) {
       for (let i = 0; i < n; i++) nx[this.bankAt + i] = src[at + i]! & this.intMask;
+      this.bank!.markWritten();
       return;
     }
     const k = PENDING.count;
@@ -348,7 +352,7 @@ export class RegArray {
     PENDING.count = k + n;
   }
 
-  /** Slot of entry 0 (entries are contiguous), for the reset plan. */
+  /** Slot of entry 0 (entries are contiguous), for the reset plan, register banks and pokes. */
   get firstSlot(): number {
     return this.base;
   }
@@ -362,13 +366,17 @@ export class RegArray {
   /** Entry i now and after the edge (a testbench poke: a banked entry's store must hold it too). */
   poke(i: number, v: number): void {
     NARROW[this.base + i] = v & this.intMask;
-    if (this.bankNext !== null) this.bankNext[this.bankAt + i] = v & this.intMask;
+    if (this.bankNext === null) return;
+    this.bankNext[this.bankAt + i] = v & this.intMask;
+    this.bank!.markChanged();
   }
 
   /** Loads `init` into every entry, now and in a bank's next-value store (synchronous reset). */
   resetEntries(): void {
     NARROW.fill(this.init, this.base, this.base + this.length);
-    if (this.bankNext !== null) this.bankNext.fill(this.init, this.bankAt, this.bankAt + this.length);
+    if (this.bankNext === null) return;
+    this.bankNext.fill(this.init, this.bankAt, this.bankAt + this.length);
+    this.bank!.markChanged();
   }
 
   /** Takes the entries' slots once storage is allocated (they must be contiguous). */

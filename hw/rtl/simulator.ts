@@ -2,7 +2,8 @@
  * The simulator: a synchronous, cycle-based fast path over an elaborated design.
  *
  * One cycle = clocked blocks compute next values from the settled current values; memories
- * take their edge; registers latch (one typed-array copy), synchronous reset overriding them;
+ * take their edge; registers latch (one typed-array copy, and one per register bank written),
+ * synchronous reset overriding them;
  * combinational blocks run once each, in the static schedule, so every wire is settled for
  * the testbench, monitors and the waveform tracer.
  */
@@ -197,7 +198,11 @@ export class Simulator {
     }
     if (s instanceof Bits) {
       if (typeof value !== "number") throw new SimulationError(`poke ${s.path}: expected a number for a ${s.width}-bit signal`);
-      if (s.entryOf !== undefined) s.entryOf.poke(s.entryOf.entries.indexOf(s), value);
+      // a register-array entry, poked by its name or through a port connected to it: the array
+      // pokes it (a banked array's store must hold it too)
+      const drv = this.design.netOf.get(s)?.driver;
+      const entry = drv?.kind === "array" ? (drv.signal as Bits) : undefined;
+      if (entry?.entryOf !== undefined) entry.entryOf.poke(entry.slot - entry.entryOf.firstSlot, value);
       else s.value = value;
       if (s.isRegister) s.next = value;
     } else {

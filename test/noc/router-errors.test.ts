@@ -1,7 +1,8 @@
 /**
  * Protocol violations a router detects are reported with the router, the cycle and what was
  * wrong, by both engines (the compiled one records a code; the message is worded in JS), and
- * with two threads (r_1_0 is then stepped by the worker).
+ * with two threads (the worker, which claims from router 0 up, usually steps both routers; the
+ * report must not depend on which thread does).
  */
 import { expect } from "chai";
 import { makeCtl } from "../../hw/noc/flit.ts";

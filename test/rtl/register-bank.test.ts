@@ -3,16 +3,23 @@ import { expect } from "chai";
 import { DesignError, ElaborationError, Module, RegisterBank, Simulator, type RegArray } from "../../hw/rtl/index.ts";
 import { xorshift32 } from "../waveforms/xorshift.ts";
 
-/** One 3-entry, 8-bit array; entry i takes `d<i>` when `we` is 1 (through RegArray.set). */
+/** One 3-entry, 8-bit array; entry i takes `d<i>` when `we` is 1 (through RegArray.setFrom when d0 is odd, else set). */
 class Cell extends Module {
   readonly rf: RegArray;
   readonly we = this.input("we", 1);
   readonly d = [this.input("d0", 8), this.input("d1", 8), this.input("d2", 8)];
+  /** Entry 2 as an output port (a poke through it must reach the entry). */
+  readonly q = this.output("q", 8);
   constructor(parent: Module, name: string, bank: RegisterBank | undefined) {
     super(parent, name);
     this.rf = this.regArray("rf", 3, 8, { init: 5, resettable: true, bank });
+    this.connect(this.q, this.rf.entries[2]!);
+    const words = new Int32Array(3);
     this.seq(() => {
-      if (this.we.value === 1) for (let i = 0; i < 3; i++) this.rf.set(i, this.d[i]!.value);
+      if (this.we.value !== 1) return;
+      for (let i = 0; i < 3; i++) words[i] = this.d[i]!.value;
+      if ((words[0]! & 1) === 1) this.rf.setFrom(words, 0, 3);
+      else for (let i = 0; i < 3; i++) this.rf.set(i, words[i]!);
     });
   }
 }
@@ -46,7 +53,7 @@ describe("register banks", () => {
     expect(top.a.rf.entries.map((e) => e.slot - bank.firstSlot)).to.deep.equal([3, 4, 5]);
   });
 
-  it("RegArray.set on a banked array behaves as on a plain one (300 random cycles, reset included)", () => {
+  it("RegArray.set and setFrom on a banked array behave as on a plain one (300 random cycles, reset included)", () => {
     const banked = new Pair(new RegisterBank("top.bank"));
     const plain = new Pair(undefined);
     const sims = [new Simulator(banked), new Simulator(plain)] as const;
@@ -75,6 +82,7 @@ describe("register banks", () => {
     expect(values(sim, top)).to.deep.equal([5, 5, 5, 5, 5, 5]);
     expect(Array.from(new Uint32Array(memory.buffer, 64, 6))).to.deep.equal([5, 5, 5, 5, 5, 5]);
     bank.next[bank.offsetOf(top.a.rf) + 1] = 0x42;
+    bank.markWritten();
     expect(sim.peek(top.a.rf.entries[1]!)).to.equal(5); // not before the edge
     sim.step();
     expect(values(sim, top)).to.deep.equal([5, 0x42, 5, 5, 5, 5]);
@@ -90,6 +98,7 @@ describe("register banks", () => {
     const sim = new Simulator(top);
     for (let c = 0; c < 3; c++) {
       bank.next[0] = 10 + c;
+      bank.markWritten();
       sim.step();
     }
     expect(seen).to.deep.equal([5, 10, 11]);
@@ -101,6 +110,7 @@ describe("register banks", () => {
     const top = new Pair(bank);
     const sim = new Simulator(top);
     bank.next.fill(9);
+    bank.markWritten();
     sim.step();
     sim.reset();
     expect(values(sim, top)).to.deep.equal([5, 5, 5, 5, 5, 5]);
@@ -109,6 +119,28 @@ describe("register banks", () => {
     sim.poke("top.b.rf[2]", 0x1ff);
     sim.step(2);
     expect(sim.peek("top.b.rf[2]")).to.equal(0xff);
+    sim.poke("top.a.q", 0x33); // through the port connected to the entry
+    sim.poke("top.b_we", 1); // the bank is written (and latched) in the cycles that follow
+    sim.step(2);
+    expect(sim.peek("top.a.rf[2]")).to.equal(0x33);
+  });
+
+  it("says when its current values may have changed: a latch of written values, a poke, a reset", () => {
+    const bank = new RegisterBank("top.bank");
+    const top = new Pair(bank);
+    const sim = new Simulator(top);
+    bank.takeChanged();
+    sim.step(2);
+    expect(bank.takeChanged(), "nothing written").to.equal(false);
+    sim.poke("top.a_we", 1);
+    sim.step();
+    expect(bank.takeChanged(), "RegArray.set").to.equal(true);
+    expect(bank.takeChanged(), "asked again").to.equal(false);
+    sim.poke("top.a_we", 0);
+    sim.poke("top.b.rf[1]", 3);
+    expect(bank.takeChanged(), "poke").to.equal(true);
+    sim.reset();
+    expect(bank.takeChanged(), "reset").to.equal(true);
   });
 
   it("names the bank and the array in its errors", () => {
