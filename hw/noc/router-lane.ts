@@ -29,7 +29,7 @@ const enum Ctl {
   CLAIM = 1,
   /** Routers stepped in this cycle (by either thread). */
   FINISHED = 2,
-  /** OR of the worker's "still busy" results in this cycle. */
+  /** 1 when a router the worker stepped in this cycle is still busy. */
   ACTIVE = 3,
   STOP = 4,
   /** 1 while the worker sleeps in Atomics.wait (GO's writer must notify it). */
@@ -77,6 +77,10 @@ try {
     }
     if (Atomics.load(ctl, ${Ctl.STOP}) === 1) break;
     last = g;
+    // atomics on the shared line are what a chunk costs beyond its routers: a claim, a count,
+    // and "busy" once per cycle (the simulation thread only asks whether it is 0)
+    let busy = 0;
+    let steps = 0;
     for (;;) {
       const c = Atomics.load(ctl, ${Ctl.CLAIM});
       const lo = c & 0xffff;
@@ -84,11 +88,14 @@ try {
       if (lo >= hi) break;
       const end = Math.min(lo + ${CHUNK}, hi);
       if (Atomics.compareExchange(ctl, ${Ctl.CLAIM}, c, (hi << 16) | end) !== c) continue;
-      const a = step(lo, end);
-      if (a !== 0) Atomics.or(ctl, ${Ctl.ACTIVE}, a);
-      Atomics.add(ctl, ${Ctl.WORKER_STEPS}, end - lo);
+      if (step(lo, end) !== 0 && busy === 0) {
+        busy = 1;
+        Atomics.store(ctl, ${Ctl.ACTIVE}, 1);
+      }
+      steps += end - lo;
       Atomics.add(ctl, ${Ctl.FINISHED}, end - lo);
     }
+    if (steps !== 0) Atomics.add(ctl, ${Ctl.WORKER_STEPS}, steps);
   }
 } catch (e) {
   new Uint8Array(error).set(new TextEncoder().encode(String(e && e.stack || e)).subarray(0, error.byteLength));
