@@ -2,11 +2,14 @@
  * The register files and the clocked logic of all routers of one mesh plane (router.ts is the
  * module of one router: its ports, output registers and testbench views).
  *
- * The mesh's clocked block for the plane calls `stepAll()`: each router reads its input words,
- * updates its own records here and assigns its own output registers, so the result does not
- * depend on the order of the routers. The per-cycle methods, from `stepRouters` down, are also
- * compiled to WebAssembly (hw/rtl/wasm) and run that way by default (`engine`). The records are those of an input-buffered wormhole router with
- * virtual channels and credit-based flow control, BookSim2's `IQRouter` timing (docs/noc.md).
+ * The mesh's clocked block for the plane calls `stepAll()`: each router reads its input words
+ * (from a copy of the plane's link bank, register-bank.ts), updates its own records here and
+ * writes its own output registers (in the bank's next-value store), so the result does not
+ * depend on the order of the routers, nor on which thread steps them (router-lane.ts). The
+ * per-cycle methods, from `stepRouters` down, are also compiled to WebAssembly (hw/rtl/wasm)
+ * and run that way by default (`engine`). The records are those of an input-buffered wormhole
+ * router with virtual channels and credit-based flow control, BookSim2's `IQRouter` timing
+ * (docs/noc.md).
  *
  * Why one store for all routers: at 0.30 packets/node/cycle all 64 routers of an 8x8 mesh are
  * busy every cycle, so each cycle walks the state of every router, far more than the L1 cache
@@ -14,7 +17,7 @@
  * objects) before any data is touched; here every fabric's records are ranges of one
  * module-level buffer (H32/H16/H8, see heap.ts: V8 then embeds the arrays' base and length in
  * the code), the small per-router scalars sit in one record that `step` loads into fields and
- * stores back, and the outputs are register arrays. Every record index is offset by the
+ * stores back, and the outputs are register arrays in the link bank. Every record index is offset by the
  * router's base (fields `*b`).
  *
  * Speed, otherwise: an input VC's record and its first buffer slot share one cache line; narrow
