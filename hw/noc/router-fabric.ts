@@ -218,6 +218,21 @@ if (
 }
 
 
+/** Flow buckets (see fbBase). */
+const enum Fb {
+  BUCKETS = 32,
+}
+
+/** The flow word of a head flit (Vc.FLOW): source address, destination, vnet. */
+function flowOf(ctl: number, src: number): number {
+  return (src & 1023) | (((ctl >>> Fl.DX_SHIFT) & 1023) << 10) | (((ctl >>> Fl.VNET_SHIFT) & 7) << 20);
+}
+
+/** A flow's bucket (0 .. Fb.BUCKETS - 1): its bits folded by fives. */
+function flowBucket(flow: number): number {
+  return (flow ^ (flow >>> 5) ^ (flow >>> 10) ^ (flow >>> 15) ^ (flow >>> 20)) & (Fb.BUCKETS - 1);
+}
+
 /** Per-router scalars (record `index * Rs.WORDS` of `RouterFabric.rs`), loaded into fields while the router steps. */
 const enum Rs {
   T = 0,
@@ -427,6 +442,8 @@ export class RouterFabric {
   /** VC allocator pointers (H16): output VC k's grant pointer at gb + k, input VC i's accept pointer at ab + i. */
   private gb = 0;
   private ab = 0;
+  /** Flow buckets of the router's input ports (H16, Fb.BUCKETS per port). */
+  private fbb = 0;
   private cx = 0;
   private cy = 0;
   private t = 0;
@@ -476,6 +493,12 @@ export class RouterFabric {
   private readonly xdBase: number;
   /** VC allocator round-robin pointers: per router, NI grant pointers (output VCs) then NI accept pointers (input VCs), H16. */
   private readonly vaBase: number;
+  /**
+   * Heads per input port and flow bucket (H16, Fb.BUCKETS per port): heads that arrived and
+   * have not left, counted by a hash of their flow. A head alone in its bucket has no older
+   * head of its flow at the input, so olderSameFlow need not search (it almost never must).
+   */
+  private readonly fbBase: number;
   /** Cycles from reading a credit to applying it (link latency + credit delay). */
   private readonly creditAt: number;
   /** Input port of input VC i (H8 index of entry 0). */
@@ -516,6 +539,7 @@ export class RouterFabric {
       count * Err.WORDS * 4,
       NI,
       params.vnets * 4,
+      count * Port.COUNT * Fb.BUCKETS * 2,
     ].map(line);
     const start = HEAP.take(this, sizes.reduce((x, y) => x + y, 0));
     const at: number[] = [];
@@ -535,6 +559,7 @@ export class RouterFabric {
     this.errBase = at[11]! >> 2;
     this.portOfB = at[12]!;
     this.vnetB = at[13]! >> 2;
+    this.fbBase = at[14]! >> 1;
     for (let i = 0; i < NI; i++) H8[this.portOfB + i] = Math.floor(i / V);
     const per = V / params.vnets;
     for (let k = 0; k < params.vnets; k++) {
@@ -682,6 +707,7 @@ export class RouterFabric {
     this.xbb = this.xbBase + ri * Port.COUNT * this.xq * Xb.WORDS;
     this.xdb = this.xdBase + ri * this.xq;
     this.gb = this.vaBase + ri * 2 * NI;
+    this.fbb = this.fbBase + ri * Port.COUNT * Fb.BUCKETS;
     this.ab = this.gb + NI;
     const rs = H32;
     const b = this.rsBase + ri * Rs.WORDS;
@@ -866,6 +892,8 @@ export class RouterFabric {
     H32.fill(0, xdb, xdb + this.xq);
     const gb = this.vaBase + ri * 2 * NI;
     H16.fill(0, gb, gb + 2 * NI);
+    const fb = this.fbBase + ri * Port.COUNT * Fb.BUCKETS;
+    H16.fill(0, fb, fb + Port.COUNT * Fb.BUCKETS);
     H32.fill(0, this.errBase + ri * Err.WORDS, this.errBase + (ri + 1) * Err.WORDS);
   }
 
@@ -980,6 +1008,7 @@ export class RouterFabric {
       vw[s + Slot.READY] = ready;
       let ticket = 0;
       if ((ctl & Fl.HEAD) !== 0) {
+        H16[this.fbb + p * Fb.BUCKETS + flowBucket(flowOf(ctl, from))]!++;
         ticket = pt[pb + Pt.TICKET * Port.COUNT + p]!;
         vw[s + Slot.TICKET] = ticket;
         pt[pb + Pt.TICKET * Port.COUNT + p] = (ticket + 1) & 0x3fffffff;
@@ -1014,7 +1043,7 @@ export class RouterFabric {
     const vy = H8;
     const w = this.vb + (i << Vc.SHIFT);
     const y = w << 2;
-    vw[w + Vc.FLOW] = (src & 1023) | (((ctl >>> Fl.DX_SHIFT) & 1023) << 10) | (((ctl >>> Fl.VNET_SHIFT) & 7) << 20);
+    vw[w + Vc.FLOW] = flowOf(ctl, src);
     vw[w + Vc.TICKET] = ticket;
     vy[y + Vb.HEADGONE] = 0;
     vy[y + Vb.FLOWOK] = 0;
@@ -1088,7 +1117,7 @@ export class RouterFabric {
         if (vw[w + Vc.TIME]! > now) continue;
         const y = w << 2;
         if (vy[y + Vb.FLOWOK] === 0) {
-          if (occ !== 1 << vc && this.olderSameFlow(p, i)) continue;
+          if (occ !== 1 << vc && H16[this.fbb + p * Fb.BUCKETS + flowBucket(vw[w + Vc.FLOW]!)]! > 1 && this.olderSameFlow(p, i)) continue;
           vy[y + Vb.FLOWOK] = 1;
         }
         const o = vy[y + Vb.OVC0]! < 0 ? vy[y + Vb.OUT0]! : vy[y + Vb.OUT1]!;
@@ -1154,7 +1183,7 @@ export class RouterFabric {
         const s = this.slotAt(j, hk >= B ? hk - B : hk);
         const c = vw[s + Slot.CTL]!;
         if ((c & Fl.HEAD) === 0) continue;
-        const g = (vw[s + Slot.SRC]! & 1023) | (((c >>> Fl.DX_SHIFT) & 1023) << 10) | (((c >>> Fl.VNET_SHIFT) & 7) << 20);
+        const g = flowOf(c, vw[s + Slot.SRC]!);
         if (g === f && ((vw[s + Slot.TICKET]! - t) & 0x3fffffff) > 0x1fffffff) return true;
       }
     }
@@ -1599,7 +1628,8 @@ export class RouterFabric {
       vw[w + Vc.TIME] = now + 1;
       return;
     }
-    // the flit leaves the buffer: credit upstream
+    // the flit leaves the buffer: credit upstream (a head leaves its flow bucket)
+    if ((ctl & Fl.HEAD) !== 0) H16[this.fbb + p * Fb.BUCKETS + flowBucket(flowOf(ctl, vw[s + Slot.SRC]!))]!--;
     const n = (vy[y + Vb.COUNT]! & 0xff) - 1;
     // an emptied ring restarts at slot 0, so short packets keep reusing their block's line
     const h2 = n === 0 || h + 1 === B ? 0 : h + 1;

@@ -402,10 +402,13 @@ type Frame = "break" | "continue" | "other";
 
 class FunctionCompiler {
   private readonly code: number[] = [];
-  private readonly scopes: Map<string, Binding>[] = [];
+  private scopes: Map<string, Binding>[] = [];
   private readonly frames: Frame[] = [];
   private locals: number;
-  private readonly mod: SourceModule;
+  /** The module whose names the code being compiled sees (the callee's, while inlining). */
+  private mod: SourceModule;
+  /** Functions being inlined here (a function that calls itself is called, not inlined again). */
+  private readonly inlining = new Set<FunctionInfo>();
 
   constructor(
     private readonly cc: ClassCompiler,
@@ -807,12 +810,53 @@ class FunctionCompiler {
     } else if (ts.isIdentifier(callee)) f = this.cc.plainFunction(this.mod, callee.text);
     if (!f) throw this.error(callee, `call of ${callee.getText(this.mod.file)} is outside the subset`);
     if (e.arguments.length !== f.node.parameters.length) throw this.error(e, `${f.key} takes ${f.node.parameters.length} arguments`);
+    const returned = singleReturn(f);
+    if (returned !== undefined && want && !this.inlining.has(f)) return this.inline(f, e, returned);
     for (const a of e.arguments) this.value(a);
     this.emit(Op.Call, ...uleb(f.index));
     if (want && !f.returnsValue) throw this.error(e, `${f.key} returns nothing`);
     if (!want && f.returnsValue) this.emit(Op.Drop);
     return want ? "i" : undefined;
   }
+
+  /**
+   * A call of a function whose body is `return <expression>;`, inlined: V8 does not inline
+   * WebAssembly calls (by default), and such helpers (a field extractor, a hash) cost more to
+   * call than to compute. The arguments go to fresh locals in order, as for a call; the
+   * expression is compiled in the callee's module with only its parameters in scope, and its
+   * value is a signed int32, as a call's is.
+   */
+  private inline(f: FunctionInfo, e: ts.CallExpression, returned: ts.Expression): Sign {
+    const params = new Map<string, Binding>();
+    const slots = f.node.parameters.map((p) => {
+      if (!ts.isIdentifier(p.name)) throw compileError(f.source, p, "parameters must be plain names");
+      const index = this.newLocal();
+      params.set(p.name.text, { kind: "local", index });
+      return index;
+    });
+    for (const a of e.arguments) this.value(a);
+    for (let k = slots.length - 1; k >= 0; k--) this.emit(Op.LocalSet, ...uleb(slots[k]!));
+    const outer = { scopes: this.scopes, mod: this.mod };
+    this.scopes = [params];
+    this.mod = f.source;
+    this.inlining.add(f);
+    try {
+      this.value(returned);
+    } finally {
+      this.inlining.delete(f);
+      this.scopes = outer.scopes;
+      this.mod = outer.mod;
+    }
+    return "i";
+  }
+}
+
+/** The expression of a function whose body is exactly `return <expression>;`, else undefined. */
+function singleReturn(f: FunctionInfo): ts.Expression | undefined {
+  const statements = f.node.body?.statements;
+  if (statements?.length !== 1) return undefined;
+  const only = statements[0]!;
+  return ts.isReturnStatement(only) ? only.expression : undefined;
 }
 
 function strip(e: ts.Expression): ts.Expression {
