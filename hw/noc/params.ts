@@ -84,11 +84,15 @@ export function checkRouterParams(p: RouterParams): void {
   }
 }
 
-/** First set bit of `m` at or after bit `s` (cyclically over 32 bits), or -1. */
+/**
+ * First set bit of `m` at or after bit `s` (cyclically over 32 bits), or -1. (Single-return
+ * functions, so that the router's compiled code inlines them: hw/rtl/wasm.)
+ */
 export function firstFrom(m: number, s: number): number {
-  if (m === 0) return -1;
-  const r = s >= 32 ? 0 : m >>> s;
-  const x = r !== 0 ? r : m;
-  const base = r !== 0 ? s : 0;
-  return base + 31 - Math.clz32(x & -x);
+  return m === 0 ? -1 : lowestFrom(m, s >= 32 ? 0 : m >>> s, s);
+}
+
+/** firstFrom's answer given r = m >>> s: r's lowest set bit, offset by s, else m's own lowest. */
+function lowestFrom(m: number, r: number, s: number): number {
+  return r !== 0 ? s + 31 - Math.clz32(r & -r) : 31 - Math.clz32(m & -m);
 }

@@ -46,11 +46,3 @@ for (const engine of ["wasm", "js", "wasm, 2 threads"] as Engine[]) {
   });
 }
 
-describe("noc: simulation options are checked", () => {
-  const build = (router: object): Mesh => new Mesh(null, "noc", { width: 2, height: 1, router: { ...DEFAULT_ROUTER, ...router } });
-  it("names a bad engine or thread count", () => {
-    expect(() => build({ engine: "c" })).to.throw(RangeError, 'noc: engine c is not "wasm" or "js"');
-    expect(() => build({ threads: 3 })).to.throw(RangeError, "noc: threads 3 is not 1 or 2");
-    expect(() => build({ threads: 2, engine: "js" })).to.throw(RangeError, 'noc: threads 2 needs the "wasm" engine');
-  });
-});
