@@ -34,16 +34,28 @@ export const CONFIG_RISE = 56; // i64: the clock's lines ("1<id>\n", "0<id>\n"),
 export const CONFIG_FALL = 64;
 export const CONFIG_BYTES = 72;
 
-export interface CycleConfig {
-  recordFirst: number;
-  recordLast: number;
+/** Where the snapshots are in the shared memory (byte addresses): what the cycle function reads. */
+export interface SnapshotAddresses {
   values: number;
+  /** Bytes per snapshot (8-aligned). */
   stride: number;
+  /**
+   * Per snapshot: the simulation thread's chunk (chunkStride bytes each, the chunk at the
+   * start, the scan's slack after it) and its length (i32).
+   */
   chunks: number;
   chunkStride: number;
   chunkLengths: number;
+  /** Float64 cycle number of each snapshot. */
   cycles: number;
+  /** The worker scan's list of changed records. */
   list: number;
+}
+
+export interface CycleConfig extends SnapshotAddresses {
+  /** The records the worker scans: first and last address. */
+  recordFirst: number;
+  recordLast: number;
   periodPs: number;
   /** The clock's lines, at most 8 bytes each, the same length. */
   rise: Uint8Array;

@@ -23,7 +23,7 @@
 import { existsSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { writeFailure } from "./threaded-sink.ts";
-import { CONFIG_BYTES, cycleModuleBytes, writeCycleConfig } from "./vcd-cycle-wasm.ts";
+import { CONFIG_BYTES, cycleModuleBytes, writeCycleConfig, type SnapshotAddresses } from "./vcd-cycle-wasm.ts";
 import { lineBound, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, type ScanFunction } from "./vcd-scan-wasm.ts";
 import {
   CLOSING,
@@ -74,8 +74,8 @@ const CLOCK_LINE_MAX = 8;
  */
 const MAIN_SHARE = 0.1;
 
-/** Byte addresses in the shared memory. */
-interface Layout {
+/** Byte addresses in the shared memory (the snapshots' as the cycle function reads them). */
+interface Layout extends SnapshotAddresses {
   /** The worker's cycle function's config block (vcd-cycle-wasm.ts). */
   config: number;
   /** Snapshots in the ring, and the batch a waiting thread is woken for. */
@@ -85,20 +85,7 @@ interface Layout {
   /** The simulation thread's records are [records, mainEnd), the worker's [mainEnd, recordsEnd]. */
   mainEnd: number;
   recordsEnd: number;
-  values: number;
-  /** Bytes per snapshot (8-aligned). */
-  stride: number;
-  /**
-   * Per snapshot: the simulation thread's chunk (chunkStride bytes each, the chunk at the
-   * start, the scan's slack after it) and its length (i32).
-   */
-  chunks: number;
-  chunkStride: number;
-  chunkLengths: number;
-  /** Float64 cycle number of each snapshot. */
-  cycles: number;
-  /** The scans' lists of changed records (worker, simulation thread). */
-  list: number;
+  /** The simulation thread's scan list (the worker's is `list`). */
   mainList: number;
   /** The output buffers, page-aligned. */
   out: number[];
@@ -221,20 +208,7 @@ export class VcdScanThread {
     this.scan = new WebAssembly.Instance(module, { env: { memory } }).exports["scan"] as ScanFunction;
     const line = (bit: string): Uint8Array => new TextEncoder().encode(`${bit}${clkId}\n`);
     if (clkId.length + 2 > CLOCK_LINE_MAX) throw new Error(`scan thread: clock id '${clkId}' too long`);
-    writeCycleConfig(memory.buffer, L.config, {
-      recordFirst: L.mainEnd,
-      recordLast: L.recordsEnd,
-      values: L.values,
-      stride: L.stride,
-      chunks: L.chunks,
-      chunkStride: L.chunkStride,
-      chunkLengths: L.chunkLengths,
-      cycles: L.cycles,
-      list: L.list,
-      periodPs,
-      rise: line("1"),
-      fall: line("0"),
-    });
+    writeCycleConfig(memory.buffer, L.config, { ...L, recordFirst: L.mainEnd, recordLast: L.recordsEnd, periodPs, rise: line("1"), fall: line("0") });
     this.worker = new Worker(SCAN_WORKER_SOURCE, {
       eval: true,
       workerData: {

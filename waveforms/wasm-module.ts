@@ -138,11 +138,20 @@ export const SECTION = { custom: 0, type: 1, import: 2, function: 3, global: 6, 
 export const EXPORT_FUNC = 0x00;
 export const EXPORT_GLOBAL = 0x03;
 export const IMPORT_MEMORY = 0x02;
+
+/**
+ * The import section of a module over one memory, `env.memory`: any unshared memory, or with
+ * `sharedPages` a shared one of at most that many pages (limits flags 0: a minimum only; 3: a
+ * minimum and a maximum, shared).
+ */
+export function memoryImport(sharedPages?: number): number[] {
+  const limits = sharedPages === undefined ? [0x00, 0x00] : [0x03, 0x00, ...uleb(sharedPages)];
+  return section(SECTION.import, vec([[...wasmName("env"), ...wasmName("memory"), IMPORT_MEMORY, ...limits]]));
+}
 export const MAGIC_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] as const;
 
 /**
- * A module importing env.memory (a shared one of `sharedPages` pages at most, or an unshared
- * one of at least a page), with `functions` in this order (a Call names a function by its
+ * A module importing env.memory (`memoryImport`), with `functions` in this order (a Call names a function by its
  * index in the list).
  */
 export function moduleBytes(functions: readonly WasmFunction[], sharedPages?: number): Uint8Array<ArrayBuffer> {
@@ -152,12 +161,10 @@ export function moduleBytes(functions: readonly WasmFunction[], sharedPages?: nu
     return [...uleb(code.length), ...code];
   });
   const exported = functions.flatMap((f, i) => (f.name === undefined ? [] : [[...wasmName(f.name), EXPORT_FUNC, ...uleb(i)]]));
-  // memory limits: flags 0 = minimum only; 3 = minimum and maximum, shared
-  const limits = sharedPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedPages)];
   return new Uint8Array([
     ...MAGIC_VERSION,
     ...section(SECTION.type, vec(types)), // one type per function
-    ...section(SECTION.import, vec([[...wasmName("env"), ...wasmName("memory"), IMPORT_MEMORY, ...limits]])),
+    ...memoryImport(sharedPages),
     ...section(SECTION.function, vec(functions.map((_, i) => uleb(i)))),
     ...section(SECTION.export, vec(exported)),
     ...section(SECTION.code, vec(codes)),

@@ -315,23 +315,24 @@ const SRC_WORDS = 10;
  * Compiled once per process and parameter set; its scratch arrays (VA_N and the others above) get a
  * range of the heap that is never given back.
  */
-const compiled = new Map<string, CompiledClass>();
 const SCRATCH_OWNER = {};
-/** The module for a parameter set and a lane (0: the simulation thread's, shared by its fabrics; see idleLaneModules). */
-function compiledRouter(constants: Readonly<Record<string, number>>, lane: number): CompiledClass {
-  const key = `${lane} ${JSON.stringify(constants)}`;
-  let c = compiled.get(key);
-  if (!c) {
-    c = compileClass({
-      file: fileURLToPath(import.meta.url),
-      className: "RouterFabric",
-      entries: ["stepRouters", "idleRouters"],
-      reserveScratch: (bytes) => HEAP.take(SCRATCH_OWNER, bytes),
-      constants,
-      sharedPages: HEAP.pages,
-    });
-    compiled.set(key, c);
-  }
+/** A new module for a parameter set (`key`: the constants as JSON), with scratch arrays of its own. */
+function compileRouter(key: string): CompiledClass {
+  return compileClass({
+    file: fileURLToPath(import.meta.url),
+    className: "RouterFabric",
+    entries: ["stepRouters", "idleRouters"],
+    reserveScratch: (bytes) => HEAP.take(SCRATCH_OWNER, bytes),
+    constants: JSON.parse(key) as Record<string, number>,
+    sharedPages: HEAP.pages,
+  });
+}
+
+/** The simulation thread's module per parameter set: its fabrics step one at a time, so they share its scratch. */
+const mainModules = new Map<string, CompiledClass>();
+function mainModule(key: string): CompiledClass {
+  let c = mainModules.get(key);
+  if (c === undefined) mainModules.set(key, (c = compileRouter(key)));
   return c;
 }
 
@@ -347,11 +348,9 @@ export interface RouterPorts {
 /**
  * Worker modules not in use, per parameter set. A module's scratch arrays are at fixed
  * addresses, so no two threads may run one module at once: each worker takes a module of its
- * own (`lane` 1, 2, ...; the simulation thread's is lane 0), given back when its fabric is
- * garbage collected.
+ * own (not `mainModule`'s), given back when its fabric is garbage collected.
  */
 const idleLaneModules = new Map<string, CompiledClass[]>();
-let laneModulesMade = 0;
 /** Stops a fabric's worker once the fabric is garbage collected, and frees its module. */
 const LANES = new FinalizationRegistry<{ readonly lane: RouterLane; readonly key: string; readonly compiled: CompiledClass }>((held) => {
   held.lane.stop();
@@ -585,16 +584,16 @@ export class RouterFabric {
     this.stepRange = c !== undefined ? c.step : (from, to) => this.stepRouters(from, to);
   }
 
-  /** The parameters as the compiled engine's constants. */
-  private constants(): Record<string, number> {
+  /** The parameters as the compiled engine's constants, as JSON: the key of its modules. */
+  private constantsKey(): string {
     const constants: Record<string, number> = {};
     for (const f of PARAMETER_FIELDS) constants[f] = Number(this[f]);
-    return constants;
+    return JSON.stringify(constants);
   }
 
   /** An instance of the compiled engine over the heap, its globals loaded from this fabric's fields. */
   private instantiate(): { step: (from: number, to: number) => number; idle: () => void } {
-    const { module, fields } = compiledRouter(this.constants(), 0);
+    const { module, fields } = mainModule(this.constantsKey());
     const instance = new WebAssembly.Instance(module, { env: { memory: HEAP.memory! } });
     bindFields(this, fields, instance.exports, "RouterFabric");
     return { step: instance.exports["stepRouters"] as (from: number, to: number) => number, idle: instance.exports["idleRouters"] as () => void };
@@ -602,13 +601,12 @@ export class RouterFabric {
 
   /** The worker lane: a module of its own (see idleLaneModules), globals from this fabric's fields as they are now. */
   private startLane(): RouterLane {
-    const constants = this.constants();
-    const key = JSON.stringify(constants);
-    const compiled = idleLaneModules.get(key)?.pop() ?? compiledRouter(constants, ++laneModulesMade);
+    const key = this.constantsKey();
+    const compiled = idleLaneModules.get(key)?.pop() ?? compileRouter(key);
     const globals: Record<string, number> = {};
     const self = this as unknown as Record<string, number | boolean>;
     for (const f of compiled.fields) globals[f] = Number(self[f]);
-    const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory!, globals, count: this.count, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
+    const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory!, globals, count: this.count, step: this.stepRange, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
     LANES.register(this, { lane, key, compiled });
     return lane;
   }
@@ -793,7 +791,7 @@ export class RouterFabric {
   /** The clock edge, before the link bank latches: with two threads, every router must be stepped. */
   finishCycle(): void {
     if (this.lane === undefined) return;
-    const active = this.lane.finish(this.stepRange);
+    const active = this.lane.finish();
     if (active >= 0) this.planeIdle = active === 0;
   }
 

@@ -104,6 +104,9 @@ try {
 }
 `;
 
+/** Steps routers [from, to) on the simulation thread; returns whether any is still busy (0: none). */
+export type StepRange = (from: number, to: number) => number;
+
 /** What the worker's instance needs: the module, the memory, and the values of the module's globals. */
 export interface LaneSetup {
   readonly module: WebAssembly.Module;
@@ -112,12 +115,12 @@ export interface LaneSetup {
   readonly globals: Readonly<Record<string, number>>;
   /** Routers of the plane (0..count-1). */
   readonly count: number;
+  /** Steps routers on the simulation thread (its own instance of the module). */
+  readonly step: StepRange;
   /** For messages: the plane's path. */
   readonly name: string;
 }
 
-/** Steps routers [from, to) on the simulation thread; returns whether any is still busy (0: none). */
-export type StepRange = (from: number, to: number) => number;
 
 /** A lane that failed or gave up: every later use throws this. */
 class LaneFailure extends SimulationError {}
@@ -173,14 +176,15 @@ export class RouterLane {
   }
 
   /**
-   * The clock edge: steps the routers the worker has not claimed with `step`, waits for its
-   * chunk in progress, and returns whether any router is still busy (0: none), or -1 when no
-   * cycle was started.
+   * The clock edge: steps the routers the worker has not claimed, waits for its chunk in
+   * progress, and returns whether any router is still busy (0: none), or -1 when no cycle was
+   * started.
    */
-  finish(step: StepRange): number {
+  finish(): number {
     if (!this.running) return -1;
     this.check();
     const ctl = this.ctl;
+    const step = this.setup.step;
     let active = 0;
     try {
       for (;;) {

@@ -475,16 +475,6 @@ export class BitsVec {
     for (let i = 0; i < n; i++) x |= store[slots[i]!]!;
     return x >>> 0;
   }
-  /**
-   * Copies the current values of all the signals into dst[at..at+length-1] (a gather, for
-   * blocks that work on an array of their inputs: the NoC's compiled router fabric). One
-   * tight loop: a loop of get() calls reloads and re-checks two arrays per element.
-   */
-  copyTo(dst: Int32Array, at: number): void {
-    const store = NARROW, slots = this.slots, n = this.length;
-    if (at < 0 || at + n > dst.length) throw new RangeError(`copyTo: ${n} values do not fit at ${at} of ${dst.length}`);
-    for (let i = 0; i < n; i++) dst[at + i] = store[slots[i]!]!;
-  }
   /** Takes the signals' slots; elaboration calls it once storage is allocated. */
   bind(): void {
     for (let i = 0; i < this.signals.length; i++) this.slots[i] = this.signals[i]!.slot;

@@ -31,7 +31,7 @@ import { dirname, resolve } from "node:path";
 import { ts } from "ts-morph";
 import { DesignError } from "../errors.ts";
 import {
-  EXPORT_FUNC, EXPORT_GLOBAL, I32, IMPORT_MEMORY, MAGIC_VERSION, Op, SECTION, VOID, section, sleb, uleb, vec, wasmName,
+  EXPORT_FUNC, EXPORT_GLOBAL, I32, MAGIC_VERSION, Op, SECTION, VOID, memoryImport, section, sleb, uleb, vec, wasmName,
 } from "../../../waveforms/wasm-module.ts";
 
 export interface ClassCompileOptions {
@@ -281,12 +281,6 @@ class ClassCompiler {
     return info;
   }
 
-  /** The imported memory's limits: flags (bit 0: a maximum follows, bit 1: shared), minimum and maximum pages. */
-  private memoryLimits(): number[] {
-    const pages = this.options.sharedPages;
-    return pages === undefined ? [0x00, 0x00] : [0x03, ...uleb(pages), ...uleb(pages)];
-  }
-
   /** `Class.method` for a method, the function's own name for a plain function. */
   private displayName(f: FunctionInfo): string {
     const name = (f.node.name as ts.Identifier).text;
@@ -338,7 +332,7 @@ class ClassCompiler {
     return new Uint8Array([
       ...MAGIC_VERSION,
       ...section(SECTION.type, vec(typeBytes)),
-      ...section(SECTION.import, vec([[...wasmName("env"), ...wasmName("memory"), IMPORT_MEMORY, ...this.memoryLimits()]])),
+      ...memoryImport(this.options.sharedPages),
       ...section(SECTION.function, vec(fns.map((f) => uleb(types.indexOf(signature(f)))))),
       ...section(SECTION.global, vec(globals.map(() => [I32, 0x01, Op.I32Const, 0, Op.End]))),
       ...section(SECTION.export, vec([
