@@ -11,6 +11,12 @@
  * and only while its previous packet has been handed to the NI, so a packet's creation time is
  * the cycle of its successful trial however long it then waits (source queueing is part of the
  * packet latency, as in BookSim2).
+ *
+ * The trials are drawn ahead: when a packet is created, the trials for the next one are drawn
+ * at once (up to DRAW_AHEAD of them) and the cycle of its successful trial is kept in `due`.
+ * The draws come in the same order as one trial per cycle would take them (trials, then the
+ * packet's destination, then the next packet's trials), so the packets are the same; a waiting
+ * endpoint only compares `due` with the cycle, and its registers hold still.
  */
 import { Module, type Bits, type BitsVec } from "../rtl/index.ts";
 import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, makeCtl, nodeCode } from "./flit.ts";
@@ -147,7 +153,12 @@ const enum R {
   PLAT_MAX = 14,
   ACCEPTED = 15,
   HEAD_IT = 16,
+  /** Creation cycle + 1 of the next packet once its successful trial is drawn; 0 until then. */
+  DUE = 17,
 }
+
+/** Trials drawn ahead after a packet is created (the rest, at low rates, one cycle's worth per cycle). */
+const DRAW_AHEAD = 16;
 const enum I {
   INJ_READY = 0,
   EJ_CTL = 1,
@@ -199,6 +210,7 @@ export class TrafficEndpoint extends Module {
   /** Flits ejected during the window (accepted throughput). */
   readonly accepted: Bits;
   private readonly headIt: Bits;
+  private readonly due: Bits;
   /** Registers and inputs in R / I order. */
   private readonly rv: BitsVec;
   private readonly iv: BitsVec;
@@ -213,6 +225,8 @@ export class TrafficEndpoint extends Module {
   /** Draw source over the rng register (valid inside the clocked block only). */
   private readonly draw: RandomSource;
   private rngNext = 0;
+  /** drawTrials' next trial cycle. */
+  private qNext = 0;
 
   constructor(parent: Module, name: string, W: number, H: number, node: number, options: EndpointOptions) {
     super(parent, name);
@@ -247,6 +261,7 @@ export class TrafficEndpoint extends Module {
     this.platMax = this.reg("plat_max", 32);
     this.accepted = this.reg("accepted", 32);
     this.headIt = this.reg("head_it", 32);
+    this.due = this.reg("due", 32);
     this.ports = {
       inj_ctl: this.output("inj_ctl", 32),
       inj_data: this.output("inj_data", 32),
@@ -265,7 +280,7 @@ export class TrafficEndpoint extends Module {
     this.connect(this.ports.inj_ct, this.gCt);
     this.rv = this.vec([
       this.rng, this.qtime, this.gCtl, this.gData, this.gCt, this.gLeft, this.created, this.received, this.platLo, this.platHi,
-      this.nlatLo, this.nlatHi, this.hopSum, this.platMin, this.platMax, this.accepted, this.headIt,
+      this.nlatLo, this.nlatHi, this.hopSum, this.platMin, this.platMax, this.accepted, this.headIt, this.due,
     ]);
     const p = this.ports;
     this.iv = this.vec([p.inj_ready, p.ej_ctl, p.ej_ct, p.ej_it, p.ej_at, this.win_start, this.win_end]);
@@ -304,40 +319,63 @@ export class TrafficEndpoint extends Module {
         return;
       }
     }
-    // lazy Bernoulli process: trials for creation cycles qtime .. now + 1
+    // lazy Bernoulli process: the next packet is created in cycle due - 1 (see the file comment)
     const thr = this.threshold;
     if (thr === 0) {
       if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
       return;
     }
-    // the trials draw from a local copy of the generator state (same sequence as `draw`)
-    let z = rv.get(R.RNG) | 0;
-    let q = rv.get(R.QTIME);
     const last = now + 1;
-    let hit = -1;
-    while (q <= last) {
-      z = (z + 0x9e3779b9) | 0;
-      if (mix32(z) < thr) {
-        hit = q;
-        q++;
-        break;
+    let z = rv.get(R.RNG) | 0;
+    let due = rv.get(R.DUE);
+    if (due === 0) {
+      // its trial is not drawn yet: trials for creation cycles qtime .. now + 1
+      const q = rv.get(R.QTIME);
+      due = this.drawTrials(z, q, last - q + 1);
+      z = this.rngNext;
+      if (due === 0) {
+        rv.setNext(R.RNG, z);
+        rv.setNext(R.QTIME, this.qNext);
+        if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
+        return;
       }
-      q++;
-    }
-    rv.setNext(R.QTIME, q);
-    if (hit < 0) {
+    } else if (due - 1 > last) {
       if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
-      rv.setNext(R.RNG, z);
       return;
     }
+    const hit = due - 1;
     this.rngNext = z;
     const d = this.dest(this.node, this.draw);
-    rv.setNext(R.RNG, this.rngNext);
     rv.setNext(R.CTL, this.headCtl[d]!);
     rv.setNext(R.DATA, (this.node << 16) ^ hit);
     rv.setNext(R.CT, hit);
     rv.setNext(R.LEFT, this.packetSize);
     if (hit >= this.iv.get(I.WIN_START) && hit < this.iv.get(I.WIN_END)) rv.setNext(R.CREATED, rv.get(R.CREATED) + 1);
+    // the next packet's trials, drawn ahead
+    rv.setNext(R.DUE, this.drawTrials(this.rngNext, hit + 1, DRAW_AHEAD));
+    rv.setNext(R.RNG, this.rngNext);
+    rv.setNext(R.QTIME, this.qNext);
+  }
+
+  /**
+   * Draws up to `n` trials from generator state z for creation cycles q, q + 1, ...: returns
+   * the successful one's cycle + 1, or 0; leaves the generator state in rngNext and the next
+   * trial's cycle in qNext.
+   */
+  private drawTrials(z: number, q: number, n: number): number {
+    const thr = this.threshold;
+    let due = 0;
+    for (let k = 0; k < n; k++) {
+      z = (z + 0x9e3779b9) | 0;
+      q++;
+      if (mix32(z) < thr) {
+        due = q;
+        break;
+      }
+    }
+    this.rngNext = z;
+    this.qNext = q;
+    return due;
   }
 
   private sink(ctl: number): void {

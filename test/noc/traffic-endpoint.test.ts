@@ -1,0 +1,78 @@
+/**
+ * The traffic endpoint's packets against the definition of its source: per node, one Bernoulli
+ * trial per creation cycle 0, 1, 2, ... on a Weyl sequence through mix32 (success: the draw is
+ * below rate * 2^32), and after each success one draw for the uniform destination. The source
+ * queue is unbounded and lazy, so a packet's creation cycle and destination do not depend on
+ * how long it waits: at a low rate and past saturation alike, the packets delivered from each
+ * source are those of the sequence worked out here, all of them but the last few (in flight).
+ */
+import { expect } from "chai";
+import { buildExperiment } from "../../hw/noc/experiment.ts";
+import { DEFAULT_ROUTER } from "../../hw/noc/params.ts";
+import { mix32 } from "../../hw/noc/traffic.ts";
+
+const W = 4;
+const H = 4;
+const N = W * H;
+const CYCLES = 1500;
+/** Packets created this many cycles before the end must have arrived (an unloaded 4x4 mesh delivers in under 30). */
+const LATEST = 100;
+
+/** The first `count` packets of node `node` as "creation cycle -> destination", from the definition. */
+function definedPackets(seed: number, node: number, rate: number, count: number): string[] {
+  const thr = Math.round(rate * 4294967296);
+  let z = mix32((seed * 0x9e3779b1 + node * 0x632be5ab) >>> 0) | 0;
+  const out: string[] = [];
+  for (let cycle = 0; out.length < count; cycle++) {
+    z = (z + 0x9e3779b9) | 0;
+    if (mix32(z) >= thr) continue;
+    z = (z + 0x9e3779b9) | 0;
+    out.push(`${cycle} -> ${Math.floor((mix32(z) / 4294967296) * N)}`);
+  }
+  return out;
+}
+
+/** Packets delivered in `cycles` cycles, per source node, as "creation cycle -> destination" in creation order. */
+function deliveredPackets(seed: number, rate: number, cycles: number): string[][] {
+  const { top, sim } = buildExperiment({
+    width: W, height: H, router: { ...DEFAULT_ROUTER, vcs: 4, bufDepth: 4 }, pattern: { name: "uniform" }, rate,
+    packetSize: 1, seed, warmup: 0, measure: cycles,
+  });
+  const bySource: [number, string][][] = Array.from({ length: N }, () => []);
+  sim.onCycle(() => {
+    top.endpoints.forEach((e, dest) => {
+      const p = e.ports;
+      if ((p.ej_ctl.value & 1) === 0) return;
+      const ct = p.ej_ct.value;
+      const src = ((p.ej_data.value ^ ct) >>> 16) & 0xffff;
+      bySource[src]!.push([ct, `${ct} -> ${dest}`]);
+    });
+  });
+  sim.step(cycles);
+  return bySource.map((list) => list.sort((a, b) => a[0] - b[0]).map(([, s]) => s));
+}
+
+describe("noc: traffic endpoints create the packets their lazy Bernoulli source defines", function () {
+  this.timeout(60000);
+  // inFlight: packets of one source that may still be in the network or its source queue at the end
+  for (const [rate, inFlight, what] of [
+    [0.02, 0, "low rate (most trials fail: the trials drawn ahead run out)"],
+    [0.9, 24, "past saturation (packets wait in the source queue)"],
+  ] as const) {
+    it(`${what}, rate ${rate}`, () => {
+      const seed = 5;
+      const bySource = deliveredPackets(seed, rate, CYCLES);
+      for (let node = 0; node < N; node++) {
+        const got = bySource[node]!;
+        expect(got.length, `node ${node}: packets delivered`).to.be.greaterThan(rate < 0.1 ? 15 : 100);
+        const defined = definedPackets(seed, node, rate, got.length + inFlight);
+        const delivered = new Set(got);
+        expect(delivered.size, `node ${node}: each packet delivered once`).to.equal(got.length);
+        for (const p of got) expect(defined, `node ${node}: delivered packet ${p}`).to.include(p);
+        const due = defined.slice(0, got.length - inFlight).filter((p) => Number(p.split(" ")[0]) < CYCLES - LATEST);
+        expect(due.length, `node ${node}: packets that must have arrived`).to.be.greaterThan(rate < 0.1 ? 15 : 80);
+        for (const p of due) expect(delivered.has(p), `node ${node}: packet ${p} delivered`).to.equal(true);
+      }
+    });
+  }
+});
