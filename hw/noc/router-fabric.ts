@@ -1221,6 +1221,17 @@ export class RouterFabric {
     // requesters not matched yet (an iteration with none left would grant nothing)
     let left = n;
     for (let iter = 0; iter < this.vcIters && left !== 0; iter++) {
+      if (left === 1 && this.oneVnet) {
+        // (after the first iteration) one requester left, and every free VC may go to it: each
+        // grants it, and it accepts the first from its pointer; the same match without the matrix
+        if (outFree === 0) break;
+        let k = 0;
+        while (inMatch[vaReq[base + k]!] !== -1) k++;
+        const i = vaReq[base + k]!;
+        const a = vaA[ab + i]!;
+        inMatch[i] = firstFrom(outFree, a > o * V && a < o * V + V ? a - o * V : 0);
+        break;
+      }
       // grant: each unmatched free output VC picks the first unmatched requester from its pointer
       // (each VC grants one requester, so the VCs granted to requester k are collected in
       // gms[k] as the grants are made, instead of being searched for in the accept step)

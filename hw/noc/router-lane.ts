@@ -43,7 +43,11 @@ const enum Ctl {
   WORDS = 9,
 }
 
-/** Routers per claim: small enough that a descheduled worker holds up little, large enough that claims cost little. */
+/**
+ * Routers per claim: a quarter of those left, at most CHUNK and at least one. Claims cost
+ * little while many are left, and at the end the simulation thread waits for at most one
+ * router of the worker's (or a few, when the worker is descheduled).
+ */
 const CHUNK = 4;
 /** Spins of the worker without work before it sleeps (about a millisecond). */
 const SPINS_BEFORE_SLEEP = 200_000;
@@ -86,7 +90,7 @@ try {
       const lo = c & 0xffff;
       const hi = c >>> 16;
       if (lo >= hi) break;
-      const end = Math.min(lo + ${CHUNK}, hi);
+      const end = lo + Math.max(1, Math.min(${CHUNK}, (hi - lo) >> 2));
       if (Atomics.compareExchange(ctl, ${Ctl.CLAIM}, c, (hi << 16) | end) !== c) continue;
       if (step(lo, end) !== 0 && busy === 0) {
         busy = 1;
@@ -192,7 +196,7 @@ export class RouterLane {
         const lo = c & 0xffff;
         const hi = c >>> 16;
         if (lo >= hi) break;
-        const begin = hi - CHUNK > lo ? hi - CHUNK : lo;
+        const begin = hi - Math.max(1, Math.min(CHUNK, (hi - lo) >> 2));
         if (Atomics.compareExchange(ctl, Ctl.CLAIM, c, (begin << 16) | lo) !== c) continue;
         active |= step(begin, hi);
         Atomics.add(ctl, Ctl.FINISHED, hi - begin);
