@@ -19,6 +19,7 @@
  * - let/const, if/else, for, while, break, continue, return; = and compound assignments,
  *   ++/--, arithmetic (+ - * %), bitwise and shift operators, comparisons, && || ! ?:,
  *   Math.clz32, Math.imul; `!` and `as` are ignored.
+ * Calls of single-return functions, and statement calls of small void ones, are inlined.
  * Anything else is a compile error naming file:line:col. Arithmetic wraps at 32 bits where
  * JavaScript would not; the code must stay within int32 (the NoC's delivery-log tests check
  * the two engines agree cycle for cycle). A value from `>>>` or a Uint32Array is unsigned and
@@ -392,7 +393,8 @@ function compileError(mod: SourceModule, node: ts.Node, message: string): Design
 type Binding = { kind: "local"; index: number } | { kind: "array"; array: ArrayInfo };
 
 /** A control frame: what `break` and `continue` may target, for branch depths. */
-type Frame = "break" | "continue" | "other";
+/** Branch targets: a loop's exit and next iteration, an inlined void body's end ("return"), or neither. */
+type Frame = "break" | "continue" | "return" | "other";
 
 class FunctionCompiler {
   private readonly code: number[] = [];
@@ -504,6 +506,12 @@ class FunctionCompiler {
       return this.emit(Op.Br, ...uleb(this.frames.length - 1 - k));
     }
     if (ts.isReturnStatement(s)) {
+      const end = this.frames.lastIndexOf("return");
+      if (end >= 0) {
+        // in a void body inlined here: its end
+        if (s.expression) this.expression(s.expression, false);
+        return this.emit(Op.Br, ...uleb(this.frames.length - 1 - end));
+      }
       if (s.expression) {
         if (this.fn.returnsValue) this.value(s.expression);
         else this.expression(s.expression, false); // `return this.f(...)` in a void method
@@ -806,6 +814,7 @@ class FunctionCompiler {
     if (e.arguments.length !== f.node.parameters.length) throw this.error(e, `${f.key} takes ${f.node.parameters.length} arguments`);
     const returned = singleReturn(f);
     if (returned !== undefined && want && !this.inlining.has(f)) return this.inline(f, e, returned);
+    if (!want && !f.returnsValue && !this.inlining.has(f) && isSmallBody(f)) return void this.inlineVoid(f, e);
     for (const a of e.arguments) this.value(a);
     this.emit(Op.Call, ...uleb(f.index));
     if (want && !f.returnsValue) throw this.error(e, `${f.key} returns nothing`);
@@ -821,6 +830,30 @@ class FunctionCompiler {
    * value is a signed int32, as a call's is.
    */
   private inline(f: FunctionInfo, e: ts.CallExpression, returned: ts.Expression): Sign {
+    this.inCallee(f, e, () => this.value(returned));
+    return "i";
+  }
+
+  /**
+   * A statement call of a small void method or function (isSmallBody), inlined for the same
+   * reason: its body in a block whose end its `return`s branch to.
+   */
+  private inlineVoid(f: FunctionInfo, e: ts.CallExpression): void {
+    this.inCallee(f, e, () => {
+      this.emit(Op.Block, VOID);
+      this.frames.push("return");
+      this.block(f.node.body!.statements);
+      this.frames.pop();
+      this.emit(Op.End);
+    });
+  }
+
+  /**
+   * Compiles `body` as the inlined code of f called by e: the arguments go to fresh locals in
+   * order, as for a call, and the body is compiled in the callee's module with only its
+   * parameters in scope.
+   */
+  private inCallee(f: FunctionInfo, e: ts.CallExpression, body: () => void): void {
     const params = new Map<string, Binding>();
     const slots = f.node.parameters.map((p) => {
       if (!ts.isIdentifier(p.name)) throw compileError(f.source, p, "parameters must be plain names");
@@ -835,14 +868,29 @@ class FunctionCompiler {
     this.mod = f.source;
     this.inlining.add(f);
     try {
-      this.value(returned);
+      body();
     } finally {
       this.inlining.delete(f);
       this.scopes = outer.scopes;
       this.mod = outer.mod;
     }
-    return "i";
   }
+}
+
+/** Statements a void body may have (counted at every depth) to be inlined at its calls: helpers, not whole steps. */
+const INLINE_STATEMENTS = 12;
+
+/** Whether f's body is small enough to inline (INLINE_STATEMENTS). */
+function isSmallBody(f: FunctionInfo): boolean {
+  let n = 0;
+  const visit = (node: ts.Node): void => {
+    if (ts.isStatement(node) && !ts.isBlock(node)) n++;
+    if (n <= INLINE_STATEMENTS) ts.forEachChild(node, visit);
+  };
+  const body = f.node.body;
+  if (!body) return false;
+  body.statements.forEach(visit);
+  return n <= INLINE_STATEMENTS;
 }
 
 /** The expression of a function whose body is exactly `return <expression>;`, else undefined. */
