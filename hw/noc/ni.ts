@@ -138,6 +138,9 @@ export class NetworkInterface extends Module {
 
   private readonly V: number;
   private readonly B: number;
+  /** Parameters the per-cycle path reads (a field load, not two). */
+  private readonly linkLatency: number;
+  private readonly waitTailCredit: boolean;
   private t = 0;
   private busy = 0;
   private dirty = 0;
@@ -181,6 +184,8 @@ export class NetworkInterface extends Module {
     this.code = code;
     const V = (this.V = params.vcs);
     const B = (this.B = params.bufDepth);
+    this.linkLatency = params.linkLatency;
+    this.waitTailCredit = params.waitTailCredit;
     const link = (prefix: string, make: (n: string) => Bits): LinkOut => ({
       ctl: make(`${prefix}_ctl`),
       src: make(`${prefix}_src`),
@@ -284,7 +289,7 @@ export class NetworkInterface extends Module {
       const n = this.cqN;
       let s = this.cqHead + this.cqCount;
       if (s >= n) s -= n;
-      N32[this.cqT + s] = now + this.params.linkLatency;
+      N32[this.cqT + s] = now + this.linkLatency;
       N32[this.cqV + s] = cr >>> 1;
       this.cqCount++;
       this.busy++;
@@ -298,7 +303,7 @@ export class NetworkInterface extends Module {
       const occ = N32[r + Vr.OCC]!;
       if (occ === 0) this.fail(`credit underflow on VC ${vc}`);
       else N32[r + Vr.OCC] = occ - 1;
-      if (this.params.waitTailCredit && occ === 1 && N32[r + Vr.TAIL] === 1) {
+      if (this.waitTailCredit && occ === 1 && N32[r + Vr.TAIL] === 1) {
         N32[r + Vr.OWNER] = 0;
         N32[r + Vr.TAIL] = 0;
       }
@@ -354,7 +359,7 @@ export class NetworkInterface extends Module {
     N32[s + Ej.DATA] = iv.get(In.DATA);
     N32[s + Ej.CT] = iv.get(In.CT);
     N32[s + Ej.IT] = iv.get(In.IT);
-    N32[s + Ej.READY] = now + this.params.linkLatency;
+    N32[s + Ej.READY] = now + this.linkLatency;
     N32[r + Vr.COUNT] = n + 1;
     this.occMask |= 1 << vc;
     this.busy++;
@@ -404,7 +409,7 @@ export class NetworkInterface extends Module {
     if ((ctl & Fl.TAIL) !== 0) {
       this.curVc = -1;
       N32[r + Vr.TAIL] = 1;
-      if (!this.params.waitTailCredit) {
+      if (!this.waitTailCredit) {
         N32[r + Vr.OWNER] = 0;
         N32[r + Vr.TAIL] = 0;
       }
