@@ -44,11 +44,14 @@ const enum Ctl {
 }
 
 /**
- * Routers per claim: a quarter of those left, at most CHUNK and at least one. Claims cost
+ * Routers to claim when `left` are unclaimed: a quarter of them, one to four. Claims cost
  * little while many are left, and at the end the simulation thread waits for at most one
- * router of the worker's (or a few, when the worker is descheduled).
+ * router of the worker's (or a few, when the worker is descheduled). The worker runs this
+ * function's source too.
  */
-const CHUNK = 4;
+function claimSize(left: number): number {
+  return Math.max(1, Math.min(4, left >> 2));
+}
 /** Spins of the worker without work before it sleeps (about a millisecond). */
 const SPINS_BEFORE_SLEEP = 200_000;
 /**
@@ -62,6 +65,7 @@ const STARTUP_WAIT_MS = 5000;
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, globals, ctl, error, spins } = workerData;
+${claimSize.toString()}
 try {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   for (const [name, value] of Object.entries(globals)) instance.exports[name].value = value;
@@ -90,7 +94,7 @@ try {
       const lo = c & 0xffff;
       const hi = c >>> 16;
       if (lo >= hi) break;
-      const end = lo + Math.max(1, Math.min(${CHUNK}, (hi - lo) >> 2));
+      const end = lo + claimSize(hi - lo);
       if (Atomics.compareExchange(ctl, ${Ctl.CLAIM}, c, (hi << 16) | end) !== c) continue;
       if (step(lo, end) !== 0 && busy === 0) {
         busy = 1;
@@ -196,7 +200,7 @@ export class RouterLane {
         const lo = c & 0xffff;
         const hi = c >>> 16;
         if (lo >= hi) break;
-        const begin = hi - Math.max(1, Math.min(CHUNK, (hi - lo) >> 2));
+        const begin = hi - claimSize(hi - lo);
         if (Atomics.compareExchange(ctl, Ctl.CLAIM, c, (begin << 16) | lo) !== c) continue;
         active |= step(begin, hi);
         Atomics.add(ctl, Ctl.FINISHED, hi - begin);

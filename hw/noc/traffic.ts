@@ -320,31 +320,12 @@ export class TrafficEndpoint extends Module {
       }
     }
     // lazy Bernoulli process: the next packet is created in cycle due - 1 (see the file comment)
-    const thr = this.threshold;
-    if (thr === 0) {
-      if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
-      return;
-    }
-    const last = now + 1;
-    let z = rv.get(R.RNG) | 0;
-    let due = rv.get(R.DUE);
-    if (due === 0) {
-      // its trial is not drawn yet: trials for creation cycles qtime .. now + 1
-      const q = rv.get(R.QTIME);
-      due = this.drawTrials(z, q, last - q + 1);
-      z = this.rngNext;
-      if (due === 0) {
-        rv.setNext(R.RNG, z);
-        rv.setNext(R.QTIME, this.qNext);
-        if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
-        return;
-      }
-    } else if (due - 1 > last) {
+    const due = this.dueBy(now + 1);
+    if (due === 0 || due - 1 > now + 1) {
       if ((ctl & Fl.VALID) !== 0) rv.setNext(R.CTL, 0);
       return;
     }
     const hit = due - 1;
-    this.rngNext = z;
     const d = this.dest(this.node, this.draw);
     rv.setNext(R.CTL, this.headCtl[d]!);
     rv.setNext(R.DATA, (this.node << 16) ^ hit);
@@ -355,6 +336,25 @@ export class TrafficEndpoint extends Module {
     rv.setNext(R.DUE, this.drawTrials(this.rngNext, hit + 1, DRAW_AHEAD));
     rv.setNext(R.RNG, this.rngNext);
     rv.setNext(R.QTIME, this.qNext);
+  }
+
+  /**
+   * The next packet's `due` (its creation cycle + 1), drawing the trials up to creation cycle
+   * `last` if they are not drawn yet; 0 while none has succeeded (always, at rate 0). Leaves
+   * the generator state after its successful trial in rngNext.
+   */
+  private dueBy(last: number): number {
+    const rv = this.rv;
+    const due = rv.get(R.DUE);
+    this.rngNext = rv.get(R.RNG) | 0;
+    if (due !== 0 || this.threshold === 0) return due;
+    const q = rv.get(R.QTIME);
+    const found = this.drawTrials(this.rngNext, q, last - q + 1);
+    if (found === 0) {
+      rv.setNext(R.RNG, this.rngNext);
+      rv.setNext(R.QTIME, this.qNext);
+    }
+    return found;
   }
 
   /**
