@@ -1,26 +1,22 @@
 /**
  * Backing store for register files kept in module-level typed arrays (router-fabric.ts,
- * ni.ts). V8 embeds the base and length of a module-level constant typed array in optimised
- * code, where an array held in a field costs a map check and three loads at each access (the
- * kernel's value stores are module-level for the same reason). So each of those files views one
- * `RegisterHeap` through its own module-level arrays, and every instance (a fabric, an NI) takes
- * a range of it, given back when the instance is garbage collected.
+ * ni-fabric.ts, traffic-fabric.ts). V8 embeds the base and length of a module-level constant
+ * typed array in optimised code, where an array held in a field costs a map check and three
+ * loads at each access (the kernel's value stores are module-level for the same reason). So each
+ * of those files views one `RegisterHeap` through its own module-level arrays, and every
+ * instance (a fabric) takes a range of it, given back when the instance is garbage collected.
  *
  * The buffer is page-aligned (records can start on cache lines) and, like any large zeroed
- * allocation, committed by the OS only where it is touched. It is WebAssembly memory when
- * compiled code works on it (the routers), shared so that a second thread can step some of
- * them; otherwise a plain ArrayBuffer, because V8's optimised JavaScript checks a typed array
- * over WebAssembly memory more at every access (its length may change). A range comes
- * back through a FinalizationRegistry, whose callbacks run only between event-loop turns: one
- * synchronous run can hold about 650 8x8 meshes (1 GB, ~1.6 MB each) before it runs out.
+ * allocation, committed by the OS only where it is touched. It is WebAssembly memory, which
+ * the compiled code works on, shared so that a second thread can step some of the routers. A
+ * range comes back through a FinalizationRegistry, whose callbacks run only between event-loop
+ * turns: one synchronous run can hold about 650 8x8 meshes (1 GB, ~1.6 MB each) before it runs out.
  */
-/** What backs a heap: a plain buffer, or WebAssembly memory shared between threads. */
-export type HeapKind = "plain" | "shared-wasm";
 
 export class RegisterHeap {
-  /** The memory compiled code imports (kind "shared-wasm"), and the buffer. */
-  readonly memory: WebAssembly.Memory | undefined;
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** The memory compiled code imports, and its buffer. */
+  readonly memory: WebAssembly.Memory;
+  readonly buffer: ArrayBuffer;
   /** Size in 64 KiB WebAssembly pages. */
   readonly pages: number;
   readonly bytes: number;
@@ -29,11 +25,11 @@ export class RegisterHeap {
   private readonly release = new FinalizationRegistry<number[]>((r) => this.give(r[0]!, r[1]!));
   private readonly zero: Uint8Array;
 
-  constructor(readonly name: string, bytes: number, kind: HeapKind) {
+  constructor(readonly name: string, bytes: number) {
     this.pages = Math.ceil(bytes / 65536);
     this.bytes = this.pages * 65536;
-    this.memory = kind === "shared-wasm" ? new WebAssembly.Memory({ initial: this.pages, maximum: this.pages, shared: true }) : undefined;
-    this.buffer = this.memory?.buffer ?? new ArrayBuffer(this.bytes);
+    this.memory = new WebAssembly.Memory({ initial: this.pages, maximum: this.pages, shared: true });
+    this.buffer = this.memory.buffer;
     this.zero = new Uint8Array(this.buffer);
     this.free = [[0, this.bytes]];
   }
@@ -59,6 +55,16 @@ export class RegisterHeap {
     );
   }
 
+  /**
+   * A zeroed view of `words` 32-bit words owned by `owner`, starting at the same address modulo 8
+   * as value-store slot `firstSlot` (a NextStoreFactory: V8 copies between shared and unshared
+   * memory word by word only when both sides are so aligned, byte by byte otherwise).
+   */
+  takeStore(owner: object, words: number, firstSlot: number): Uint32Array {
+    const at = (this.take(owner, (words + 1) * 4) >> 2) + (firstSlot & 1);
+    return new Uint32Array(this.buffer, at * 4, words);
+  }
+
   private give(start: number, end: number): void {
     const free = this.free;
     let k = 0;
@@ -69,3 +75,10 @@ export class RegisterHeap {
     if (k > 0 && free[k - 1]![1] === start) free[k - 1]![1] = free.splice(k, 1)[0]![1]!;
   }
 }
+
+/**
+ * The heap of the NoC's register files (routers and network interfaces: router-fabric.ts,
+ * ni-fabric.ts) and of the link and client banks' next-value stores: WebAssembly memory, shared
+ * so that a second thread can step routers. One heap, because one compiled module sees one memory.
+ */
+export const NOC_HEAP = new RegisterHeap("NoC state", 1 << 30);

@@ -12,6 +12,7 @@
 import { Module, RegisterBank, type Bits } from "../rtl/index.ts";
 import { codeOf } from "./flit.ts";
 import { NetworkInterface } from "./ni.ts";
+import { NiFabric } from "./ni-fabric.ts";
 import { checkRouterParams, type RouterParams } from "./params.ts";
 import { NPORTS, PORT_E, PORT_L, PORT_N, PORT_S, PORT_W, Router, RouterFabric, type LinkOut } from "./router.ts";
 
@@ -108,16 +109,22 @@ export class Mesh extends Module {
     const H = this.height;
     const pre = this.networks === 1 ? "" : `n${k}_`;
     const fabric = new RouterFabric(this.params, W * H, W);
+    const niFabric = new NiFabric(this.params, this.nodes.length);
     // every link register of the plane (router and NI outputs) in one bank whose next values
     // live in the fabric's memory: the compiled routers read and write them there
     const bank = new RegisterBank(`${this.path}.${pre}links`, { nextStore: (words, firstSlot) => fabric.linkStore(words, firstSlot), beforeLatch: () => fabric.finishCycle() });
+    // and the NIs' client-side registers in another (ni-fabric.ts)
+    const clientBank = new RegisterBank(`${this.path}.${pre}ni_regs`, { nextStore: (words, firstSlot) => niFabric.clientStore(words, firstSlot) });
     const rs: Router[] = [];
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, fabric, y * W + x, x + 1, y + 1, bank));
-    // one clocked block steps every router of the plane (each reads only registered inputs and
-    // writes only its own outputs, so this is the same as a block per router, in one call)
+    // one clocked block steps every router and NI of the plane (each reads only registered
+    // inputs and writes only its own outputs, so this is the same as a block per router or NI,
+    // in one call); the NIs while the second thread, if any, steps routers
     this.seq(() => {
-      if (this.reset.value === 1) fabric.resetAll();
-      else fabric.stepAll();
+      if (this.reset.value === 1) {
+        fabric.resetAll();
+        niFabric.resetAll();
+      } else niFabric.stepAll(fabric.stepAll());
     }, `${pre}routers`);
     this.routers.push(rs);
     const at = (x: number, y: number): Router => rs[y * W + x]!;
@@ -151,7 +158,7 @@ export class Mesh extends Module {
       const r = at(node.x, node.y);
       const port = node.kind === "core" ? PORT_L : { w: PORT_W, e: PORT_E, n: PORT_N, s: PORT_S }[node.side!];
       used[node.y * W + node.x]![port] = 1;
-      const ni = new NetworkInterface(this, `${pre}ni_${node.index}`, this.params, node.code, bank);
+      const ni = new NetworkInterface(this, `${pre}ni_${node.index}`, niFabric, node.index, node.code, bank, clientBank);
       nis.push(ni);
       this.wire2(ni.netOut, r.inp[port]!);
       this.wire2(r.out[port]!, ni.netIn);
@@ -203,6 +210,11 @@ export class Mesh extends Module {
     this.nis.push(nis);
     this.ports.push(ports);
     fabric.useLinks(bank, Uint8Array.from(used.flatMap((u) => Array.from(u))));
+    niFabric.useBanks(bank, (b) => fabric.linkCopyIndex(b), clientBank);
+    niFabric.bindClientInputs(
+      this.vec(nis.flatMap((ni) => ni.clientWords)),
+      this.vec(nis.flatMap((ni) => [ni.netIn.ctl, ni.netCrIn, ni.inj_ctl])),
+    );
     // tie off unused edge ports
     for (let i = 0; i < rs.length; i++) {
       for (let p = 0; p < NPORTS; p++) {

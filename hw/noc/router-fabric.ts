@@ -46,7 +46,7 @@ import {
 } from "./flit.ts";
 import { fileURLToPath } from "node:url";
 import { bindFields, compileClass, type CompiledClass } from "../rtl/wasm/compile-class.ts";
-import { RegisterHeap } from "./heap.ts";
+import { NOC_HEAP } from "./heap.ts";
 import { RouterLane, type StepRange } from "./router-lane.ts";
 import { checkRouterParams, firstFrom, type RouterParams } from "./params.ts";
 
@@ -269,7 +269,7 @@ const enum Err {
  * The register files of all fabrics, in one module-level buffer seen through three typed arrays
  * (heap.ts says why): each fabric takes a range of it.
  */
-const HEAP = new RegisterHeap("router state", 1 << 30, "shared-wasm");
+const HEAP = NOC_HEAP;
 const H32 = new Int32Array(HEAP.buffer);
 const H16 = new Int16Array(HEAP.buffer);
 const H8 = new Int8Array(HEAP.buffer);
@@ -594,7 +594,7 @@ export class RouterFabric {
   /** An instance of the compiled engine over the heap, its globals loaded from this fabric's fields. */
   private instantiate(): { step: (from: number, to: number) => number; idle: () => void } {
     const { module, fields } = mainModule(this.constantsKey());
-    const instance = new WebAssembly.Instance(module, { env: { memory: HEAP.memory! } });
+    const instance = new WebAssembly.Instance(module, { env: { memory: HEAP.memory } });
     bindFields(this, fields, instance.exports, "RouterFabric");
     return { step: instance.exports["stepRouters"] as (from: number, to: number) => number, idle: instance.exports["idleRouters"] as () => void };
   }
@@ -606,7 +606,7 @@ export class RouterFabric {
     const globals: Record<string, number> = {};
     const self = this as unknown as Record<string, number | boolean>;
     for (const f of compiled.fields) globals[f] = Number(self[f]);
-    const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory!, globals, count: this.count, step: this.stepRange, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
+    const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory, globals, count: this.count, step: this.stepRange, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
     LANES.register(this, { lane, key, compiled });
     return lane;
   }
@@ -651,14 +651,20 @@ export class RouterFabric {
     bank.onBound(() => this.bindLinks(bank, connected));
   }
 
+  /**
+   * H32 index of input `b`'s value in the copy of the link bank's current values (after the
+   * bank is elaborated): `b` must be driven by a link register.
+   */
+  linkCopyIndex(b: Bits): number {
+    const bank = this.linkBank!;
+    const k = b.slot - bank.firstSlot;
+    if (k < 0 || k >= this.linkWords) throw new DesignError(`${b.path}: must come from the plane's link registers (${bank.name})`);
+    return this.linkCur + k;
+  }
+
   /** The link bank is elaborated: each router's output base and input table. */
   private bindLinks(bank: RegisterBank, connected: Uint8Array): void {
-    const first = bank.firstSlot;
-    const inBank = (b: Bits): number => {
-      const k = b.slot - first;
-      if (k < 0 || k >= this.linkWords) throw new DesignError(`${b.path}: a router input must come from the plane's link registers (${bank.name})`);
-      return this.linkCur + k;
-    };
+    const inBank = (b: Bits): number => this.linkCopyIndex(b);
     for (let ri = 0; ri < this.count; ri++) {
       const { outputs, inputs, path } = this.ports[ri]!;
       const out = bank.offsetOf(outputs[0]!);
@@ -765,27 +771,31 @@ export class RouterFabric {
   /**
    * One clock cycle of every router: they read the link bank's current values (one copy) and
    * write its next-value store, compiled or as the same code in JavaScript. While every router
-   * is idle and no flit or credit arrives, only their clocks move.
+   * is idle and no flit or credit arrives, only their clocks move. Returns whether the link
+   * bank's values changed at the last edge (the copy was refreshed).
    */
-  stepAll(): void {
+  stepAll(): boolean {
     if (this.lane !== undefined) this.finishCycle(); // a cycle left unfinished by an exception: the worker must be done first
     const c = this.compiled;
     const bank = this.linkBank!;
+    // the copy is refreshed whenever the links changed (the NIs read it too, ni-fabric.ts)
+    const changed = bank.takeChanged();
+    if (changed) this.linkCurView!.set(bank.current);
     // an idle plane wakes only for a valid flit or a credit: not while its links hold still
-    if (this.planeIdle && (!bank.takeChanged() || this.wakeVec!.reduceOr() === 0)) {
+    if (this.planeIdle && (!changed || this.wakeVec!.reduceOr() === 0)) {
       if (c !== undefined) c.idle();
       else this.idleRouters();
-      return;
+      return changed;
     }
     bank.markWritten();
-    this.linkCurView!.set(bank.current);
     if (this.threads === 1) {
       this.planeIdle = this.stepRange(0, this.count) === 0;
-      return;
+      return changed;
     }
     // the worker steps routers while this thread runs the rest of the cycle (finishCycle)
     this.lane ??= this.startLane();
     this.lane.start();
+    return changed;
   }
 
   /** The clock edge, before the link bank latches: with two threads, every router must be stepped. */

@@ -1,6 +1,6 @@
 /**
- * Protocol violations a router detects are reported with the router, the cycle and what was
- * wrong, by both engines (the compiled one records a code; the message is worded in JS), and
+ * Protocol violations a router or a network interface detects are reported with the router or
+ * NI, the cycle and what was wrong, by both engines (the compiled one records a code; the message is worded in JS), and
  * with two threads (the worker, which claims from router 0 up, usually steps both routers; the
  * report must not depend on which thread does).
  */
@@ -46,3 +46,20 @@ for (const engine of ["wasm", "js", "wasm, 2 threads"] as Engine[]) {
   });
 }
 
+
+for (const engine of ["wasm", "js", "wasm, 2 threads"] as Engine[]) {
+  describe(`noc: network interface protocol violations (${engine} engine)`, () => {
+    it("a body flit offered by the client before any head", () => {
+      const err = violation(engine, (sim) => sim.poke("noc.node0_inj_ctl", makeCtl({ head: false, tail: true, dest: 2 })));
+      expect(err).to.equal("noc.ni_0 cycle 3: body flit offered without a head");
+    });
+    it("a credit from the router for a VC the NI holds none of (applied a link latency later)", () => {
+      const err = violation(engine, (sim) => sim.poke("noc.r_0_0.cr[4]", 1 | (2 << 1)));
+      expect(err).to.equal("noc.ni_0 cycle 4: credit underflow on VC 2");
+    });
+    it("an ejected flit naming a VC the NI has no buffer for", () => {
+      const err = violation(engine, (sim) => sim.poke("noc.r_1_0.o_l[0]", makeCtl({ head: true, tail: true, vc: 20, dest: 2 })));
+      expect(err).to.equal("noc.ni_1 cycle 3: ejection buffer overflow on VC 20");
+    });
+  });
+}
