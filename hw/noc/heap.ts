@@ -1,3 +1,5 @@
+import { I32, get, memoryCopy, moduleBytes } from "../../waveforms/wasm-module.ts";
+
 /**
  * Backing store for register files kept in module-level typed arrays (router-fabric.ts,
  * ni-fabric.ts, traffic-fabric.ts). V8 embeds the base and length of a module-level constant
@@ -24,6 +26,8 @@ export class RegisterHeap {
   private readonly free: number[][];
   private readonly release = new FinalizationRegistry<number[]>((r) => this.give(r[0]!, r[1]!));
   private readonly zero: Uint8Array;
+  /** memory.copy(dst, src, bytes) over the heap (copyWords). */
+  private readonly copy: (dst: number, src: number, bytes: number) => void;
 
   constructor(readonly name: string, bytes: number) {
     this.pages = Math.ceil(bytes / 65536);
@@ -31,6 +35,9 @@ export class RegisterHeap {
     this.memory = new WebAssembly.Memory({ initial: this.pages, maximum: this.pages, shared: true });
     this.buffer = this.memory.buffer;
     this.zero = new Uint8Array(this.buffer);
+    const copy = { params: [I32, I32, I32], results: [], locals: [], body: [...get(0), ...get(1), ...get(2), ...memoryCopy()], name: "copy" };
+    const module = new WebAssembly.Module(moduleBytes([copy], this.pages));
+    this.copy = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports["copy"] as (dst: number, src: number, bytes: number) => void;
     this.free = [[0, this.bytes]];
   }
 
@@ -63,6 +70,15 @@ export class RegisterHeap {
   takeStore(owner: object, words: number, firstSlot: number): Uint32Array {
     const at = (this.take(owner, (words + 1) * 4) >> 2) + (firstSlot & 1);
     return new Uint32Array(this.buffer, at * 4, words);
+  }
+
+  /**
+   * Copies `words` 32-bit words from H32 index `src` to `dst` within the heap with WebAssembly's
+   * memory.copy, a native memmove: V8 copies a typed array within shared memory word by word
+   * with relaxed atomics (about three instructions a word).
+   */
+  copyWords(dst: number, src: number, words: number): void {
+    this.copy(dst * 4, src * 4, words * 4);
   }
 
   private give(start: number, end: number): void {

@@ -313,17 +313,10 @@ export class NiFabric {
     return m;
   }
 
-  /** Synchronous reset of every NI (the link registers are resettable: the kernel clears them). */
+  /** Synchronous reset of every NI (its registers are resettable: the kernel loads their initial values). */
   resetAll(): void {
     this.t = 0;
-    for (let k = 0; k < this.count; k++) {
-      this.clearState(k);
-      // the client side: ready to take a flit, nothing ejected
-      const co = H32[this.nsBase + k * Ns.WORDS + Ns.CLIENT_OUT]!;
-      H32[co + Co.INJ_READY] = 1;
-      H32[co + Co.EJ_CTL] = 0;
-    }
-    this.clientBank!.markWritten();
+    for (let k = 0; k < this.count; k++) this.clearState(k);
     this.allIdle = false;
   }
 

@@ -79,10 +79,10 @@ export class NetworkInterface extends Module {
     this.inj_data = this.input("inj_data", 32);
     this.inj_ct = this.input("inj_ct", 32);
     this.inj_ready = this.output("inj_ready", 1);
-    // the client-side registers, in the client bank (the fabric sets them at reset)
-    const injReady: RegArray = this.regArray("inj_ready_r", 1, 1, { init: 1, bank: client });
+    // the client-side registers, in the client bank (reset: ready, nothing ejected)
+    const injReady: RegArray = this.regArray("inj_ready_r", 1, 1, { init: 1, resettable: true, bank: client });
     this.connect(this.inj_ready, injReady.entries[0]!);
-    const ej: RegArray = this.regArray("ej_r", 6, 32, { bank: client });
+    const ej: RegArray = this.regArray("ej_r", 6, 32, { resettable: true, bank: client });
     this.ej_ctl = this.output("ej_ctl", 32);
     this.ej_src = this.output("ej_src", 32);
     this.ej_data = this.output("ej_data", 32);

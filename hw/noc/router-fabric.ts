@@ -417,7 +417,6 @@ export class RouterFabric {
   private linkNext = 0;
   private linkCur = 0;
   private linkWords = 0;
-  private linkCurView: Uint32Array | undefined;
   private linkBank: RegisterBank | undefined;
   /** The stepping router's input table and first output word (in the link bank's next-value store). */
   private srcB = 0;
@@ -637,7 +636,6 @@ export class RouterFabric {
     this.linkWords = words;
     this.linkNext = (at >> 2) + (firstSlot & 1);
     this.linkCur = this.linkNext + even;
-    this.linkCurView = new Uint32Array(HEAP.buffer, this.linkCur * 4, words);
     return new Uint32Array(HEAP.buffer, this.linkNext * 4, words);
   }
 
@@ -778,9 +776,11 @@ export class RouterFabric {
     if (this.lane !== undefined) this.finishCycle(); // a cycle left unfinished by an exception: the worker must be done first
     const c = this.compiled;
     const bank = this.linkBank!;
-    // the copy is refreshed whenever the links changed (the NIs read it too, ni-fabric.ts)
+    // the copy is refreshed whenever the links changed (the NIs read it too, ni-fabric.ts), from
+    // the next-value store: nothing has written it yet in this cycle, so it holds the current
+    // values (the latch copied it; a poke or a reset writes both)
     const changed = bank.takeChanged();
-    if (changed) this.linkCurView!.set(bank.current);
+    if (changed) HEAP.copyWords(this.linkCur, this.linkNext, this.linkWords);
     // an idle plane wakes only for a valid flit or a credit: not while its links hold still
     if (this.planeIdle && (!changed || this.wakeVec!.reduceOr() === 0)) {
       if (c !== undefined) c.idle();
