@@ -85,8 +85,9 @@ try {
     }
     if (Atomics.load(ctl, ${Ctl.STOP}) === 1) break;
     last = g;
-    // atomics on the shared line are what a chunk costs beyond its routers: a claim, a count,
-    // and "busy" once per cycle (the simulation thread only asks whether it is 0)
+    // atomics on the shared line are what a chunk costs beyond its routers: a claim per chunk;
+    // "busy" and the count of routers stepped once per cycle (the simulation thread only asks
+    // whether busy is 0, and waits for the count once the claims are gone)
     let busy = 0;
     let steps = 0;
     for (;;) {
@@ -101,9 +102,11 @@ try {
         Atomics.store(ctl, ${Ctl.ACTIVE}, 1);
       }
       steps += end - lo;
-      Atomics.add(ctl, ${Ctl.FINISHED}, end - lo);
     }
-    if (steps !== 0) Atomics.add(ctl, ${Ctl.WORKER_STEPS}, steps);
+    if (steps !== 0) {
+      Atomics.add(ctl, ${Ctl.FINISHED}, steps);
+      Atomics.add(ctl, ${Ctl.WORKER_STEPS}, steps);
+    }
   }
 } catch (e) {
   new Uint8Array(error).set(new TextEncoder().encode(String(e && e.stack || e)).subarray(0, error.byteLength));
@@ -194,6 +197,7 @@ export class RouterLane {
     const ctl = this.ctl;
     const step = this.setup.step;
     let active = 0;
+    let mine = 0;
     try {
       for (;;) {
         const c = Atomics.load(ctl, Ctl.CLAIM);
@@ -203,8 +207,9 @@ export class RouterLane {
         const begin = hi - claimSize(hi - lo);
         if (Atomics.compareExchange(ctl, Ctl.CLAIM, c, (begin << 16) | lo) !== c) continue;
         active |= step(begin, hi);
-        Atomics.add(ctl, Ctl.FINISHED, hi - begin);
+        mine += hi - begin;
       }
+      if (mine !== 0) Atomics.add(ctl, Ctl.FINISHED, mine);
       let n = 0;
       while (Atomics.load(ctl, Ctl.FINISHED) !== this.count) {
         if (Atomics.load(ctl, Ctl.FAILED) === 1) this.check();
