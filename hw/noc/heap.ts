@@ -93,8 +93,10 @@ export class RegisterHeap {
 }
 
 /**
- * The heap of the NoC's register files (routers and network interfaces: router-fabric.ts,
- * ni-fabric.ts) and of the link and client banks' next-value stores: WebAssembly memory, shared
- * so that a second thread can step routers. One heap, because one compiled module sees one memory.
+ * The heap of the NoC's register files (routers, network interfaces, traffic endpoints:
+ * router-fabric.ts, ni-fabric.ts, traffic-fabric.ts), of the next-value stores of their register
+ * banks (links, NI client sides, endpoints) and of their value mirrors: WebAssembly memory,
+ * shared so that a second thread can step routers. One heap, because one compiled module sees
+ * one memory.
  */
 export const NOC_HEAP = new RegisterHeap("NoC state", 1 << 30);

@@ -125,7 +125,7 @@ export class Mesh extends Module {
         fabric.resetAll();
         niFabric.resetAll();
       } else niFabric.stepAll(fabric.stepAll());
-    }, `${pre}routers`);
+    }, `${pre}network`);
     this.routers.push(rs);
     const at = (x: number, y: number): Router => rs[y * W + x]!;
     const used = rs.map(() => new Uint8Array(NPORTS));

@@ -29,7 +29,7 @@ const H32 = new Int32Array(NOC_HEAP.buffer);
  * as literals, and the compiler folds them.
  */
 
-/** Per-NI scalars (record `k * Ns.WORDS` from nsBase), loaded into fields while the NI steps. */
+/** Per-NI scalars (record `k * Ns.WORDS` from nsBase), read and written in place while the NI steps. */
 const enum Ns {
   BUSY = 0,
   DIRTY = 1,
@@ -67,7 +67,7 @@ const enum Ns {
  * An NI's client inputs and own client-side registers, in `bindClientInputs` order: from ciBase +
  * k * Ci.WORDS, the H32 index of each word's copy in the mirror (ValueMirror).
  */
-export const enum Ci {
+const enum Ci {
   INJ_CTL = 0,
   INJ_DATA = 1,
   INJ_CT = 2,
@@ -192,7 +192,7 @@ export class NiFabric {
   private readonly ciBase: number;
   private readonly paths: string[];
   private readonly ports: NiPorts[] = [];
-  /** The cycle (JavaScript only: the step takes it as an argument). */
+  /** The cycle (kept here, not in the compiled code: `stepAll` passes it to the step as `now`). */
   private t = 0;
   private readonly compiled: ((from: number, to: number, now: number) => number) | undefined;
   private linkBank: RegisterBank | undefined;

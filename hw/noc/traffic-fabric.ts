@@ -13,8 +13,8 @@
  *
  * Destinations: a pattern becomes a plan the compiled code can follow (`DestinationPlan`): a
  * table per source for the permutations, one draw scaled to the node count for `uniform`,
- * one draw against cumulative limits for several hotspots. test/noc/patterns.test.ts checks
- * each plan against traffic.ts's `destinationFunction`.
+ * one draw against cumulative limits for several hotspots. test/noc/traffic-endpoint.test.ts
+ * checks the packets this gives against traffic.ts's `destinationFunction`.
  */
 import { fileURLToPath } from "node:url";
 import { DesignError, ValueMirror, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
@@ -27,7 +27,7 @@ const H32 = new Int32Array(NOC_HEAP.buffer);
 const U32 = new Uint32Array(NOC_HEAP.buffer);
 
 /** An endpoint's registers, consecutive in the endpoint bank in this order (TrafficEndpoint declares them so). */
-export const enum R {
+const enum R {
   RNG = 0,
   QTIME = 1,
   CTL = 2,
@@ -57,7 +57,7 @@ const enum G {
   FIRST = 2,
 }
 /** An endpoint's inputs (the NI's client-side registers). */
-export const enum I {
+const enum I {
   INJ_READY = 0,
   EJ_CTL = 1,
   EJ_CT = 2,
@@ -103,7 +103,7 @@ if (Fl.VALID !== F_VALID || Fl.HEAD !== F_HEAD || Fl.TAIL !== F_TAIL || Fl.HOPS_
 }
 
 /** floor(r * n / 2^32) for a 32-bit draw r and n <= 2^15, in 32-bit integer arithmetic (the same in both engines). */
-export function scaleDraw(r: number, n: number): number {
+function scaleDraw(r: number, n: number): number {
   return ((r >>> 16) * n + (((r & 0xffff) * n) >>> 16)) >>> 16;
 }
 
@@ -121,8 +121,11 @@ export interface TrafficSetup {
   readonly engine: "wasm" | "js";
 }
 
-/** Fields that hold parameters: the compiled engine takes them as constants. */
-const PARAMETER_FIELDS = ["nodes", "thrNone", "thrAll", "thrMax", "packetSize", "destKind", "hotspots"] as const;
+/**
+ * Fields that hold parameters: the compiled engine takes them as constants. (Not the rate's
+ * threshold: a sweep over rates then shares one module.)
+ */
+const PARAMETER_FIELDS = ["nodes", "packetSize", "destKind", "hotspots"] as const;
 
 export class TrafficFabric {
   readonly count: number;
@@ -145,7 +148,7 @@ export class TrafficFabric {
   private mirror: ValueMirror | undefined;
   private bank: RegisterBank | undefined;
   private inputs: BitsVec | undefined;
-  /** The cycle (JavaScript only: the step takes it as an argument). */
+  /** The cycle (kept here, not in the compiled code: `stepAll` passes it to the step as `now`). */
   private t = 0;
   private readonly engine: "wasm" | "js";
   /** The compiled step (instantiated once the bank's store is placed: its fields are the module's globals). */

@@ -111,13 +111,16 @@ function hotspotShares(spec: PatternSpec, N: number): { hs: readonly number[]; c
   const rates = spec.hotspotRates ?? hs.map(() => 1);
   if (hs.length === 0 || rates.length !== hs.length) throw new RangeError("hotspot: give as many rates as hotspots");
   for (const h of hs) if (!(Number.isInteger(h) && h >= 0 && h < N)) throw new RangeError(`hotspot node ${h} is not in 0..${N - 1}`);
+  for (const r of rates) if (!(Number.isFinite(r) && r >= 0)) throw new RangeError(`hotspot rate ${r} is not a non-negative number`);
   const total = rates.reduce((a, b) => a + b, 0);
+  if (total <= 0) throw new RangeError("hotspot: the rates add up to 0");
   return { hs, cum: rates.map((_, i) => rates.slice(0, i + 1).reduce((a, b) => a + b, 0) / total) };
 }
 
 /**
  * A pattern as the compiled endpoints follow it (traffic-fabric.ts): the same destinations as
- * `destinationFunction`, from the same draws (test/noc/patterns.test.ts checks it).
+ * `destinationFunction`, from the same draws (test/noc/traffic-endpoint.test.ts checks the
+ * packets this gives against destinationFunction's).
  */
 export function destinationPlan(spec: PatternSpec, W: number, H: number): DestinationPlan {
   const N = W * H;
@@ -125,8 +128,12 @@ export function destinationPlan(spec: PatternSpec, W: number, H: number): Destin
   if (spec.name === "uniform") return { kind: Dest.UNIFORM, nodes: [], limits: [] };
   if (spec.name === "hotspot") {
     const { hs, cum } = hotspotShares(spec, N);
-    // u = r / 2^32 < cum  <=>  r <= ceil(cum * 2^32) - 1 (scaling by 2^32 is exact)
-    if (hs.length > 1) return { kind: Dest.HOTSPOTS, nodes: hs, limits: cum.map((c) => Math.min(4294967295, Math.ceil(c * 4294967296) - 1)) };
+    // u = r / 2^32 < cum  <=>  r <= ceil(cum * 2^32) - 1 (scaling by 2^32 is exact); a hotspot
+    // of rate 0 is never picked (its cum equals the one before), so it is left out: its limit
+    // would be below every draw's
+    const kept = hs.map((_, i) => i).filter((i) => cum[i]! > (i === 0 ? 0 : cum[i - 1]!));
+    const limits = kept.map((i) => Math.min(4294967295, Math.ceil(cum[i]! * 4294967296) - 1));
+    if (hs.length > 1) return { kind: Dest.HOTSPOTS, nodes: kept.map((i) => hs[i]!), limits };
   }
   const noDraw: RandomSource = {
     next(): number {

@@ -72,6 +72,7 @@ describe("noc: traffic endpoints create the packets their lazy Bernoulli source 
     // node 12 takes 5/8 of all packets: they queue there, a few still in flight at the end
     [0.05, 8, { name: "hotspot", hotspots: [3, 9, 12], hotspotRates: [1, 2, 5] }, "three hotspots (one draw per packet against their shares)"],
     [0.05, 0, { name: "hotspot", hotspots: [6] }, "one hotspot (no draw)"],
+    [0.03, 0, { name: "hotspot", hotspots: [2, 6, 11], hotspotRates: [0, 1, 0] }, "hotspots of rate 0 (never picked; a draw per packet)"],
   ] as const) {
     it(`${what}, ${pattern.name}, rate ${rate}`, () => {
       const seed = 5;
