@@ -74,8 +74,8 @@ export class RegisterHeap {
 
   /**
    * Copies `words` 32-bit words from H32 index `src` to `dst` within the heap with WebAssembly's
-   * memory.copy, a native memmove: V8 copies a typed array within shared memory word by word
-   * with relaxed atomics (about three instructions a word).
+   * memory.copy, a native memmove: V8 copies a typed array into or out of shared memory with
+   * relaxed atomics, 6 to 8 times slower (2,304 words: 0.6-0.9 us against 0.1).
    */
   copyWords(dst: number, src: number, words: number): void {
     this.copy(dst * 4, src * 4, words * 4);
