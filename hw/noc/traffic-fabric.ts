@@ -367,13 +367,15 @@ export class TrafficFabric {
     const pl0 = U32[reg + R.PLAT_LO]!;
     const pl = (pl0 + plat) | 0;
     H32[reg + R.PLAT_LO] = pl;
-    if (pl >>> 0 < pl0 >>> 0) H32[reg + R.PLAT_HI] = H32[reg + R.PLAT_HI]! + 1;
+    // (a negative latency, only possible when a testbench pokes the ej registers, adds without a
+    // carry and is a new minimum, never a maximum, as the JavaScript sums of numbers had it)
+    if (plat >= 0 && pl >>> 0 < pl0 >>> 0) H32[reg + R.PLAT_HI] = H32[reg + R.PLAT_HI]! + 1;
     const nl0 = U32[reg + R.NLAT_LO]!;
     const nl = (nl0 + nlat) | 0;
     H32[reg + R.NLAT_LO] = nl;
-    if (nl >>> 0 < nl0 >>> 0) H32[reg + R.NLAT_HI] = H32[reg + R.NLAT_HI]! + 1;
+    if (nlat >= 0 && nl >>> 0 < nl0 >>> 0) H32[reg + R.NLAT_HI] = H32[reg + R.NLAT_HI]! + 1;
     H32[reg + R.HOPS] = H32[reg + R.HOPS]! + ((ctl >>> Fl.HOPS_SHIFT) & Fl.HOPS_MASK);
-    if ((plat >>> 0) < U32[reg + R.PLAT_MIN]!) H32[reg + R.PLAT_MIN] = plat;
-    if ((plat >>> 0) > U32[reg + R.PLAT_MAX]!) H32[reg + R.PLAT_MAX] = plat;
+    if (plat < 0 || plat >>> 0 < U32[reg + R.PLAT_MIN]!) H32[reg + R.PLAT_MIN] = plat;
+    if (plat >= 0 && plat >>> 0 > U32[reg + R.PLAT_MAX]!) H32[reg + R.PLAT_MAX] = plat;
   }
 }

@@ -124,3 +124,28 @@ describe("noc: the traffic sink's 64-bit latency sums carry into their high word
     });
   }
 });
+
+describe("noc: the traffic sink with a latency below zero (a testbench poke) does as JavaScript numbers did", () => {
+  for (const engine of ["wasm", "js"] as const) {
+    it(`no carry, a new minimum, not a maximum (${engine} engine)`, () => {
+      const { top, sim } = buildExperiment({
+        width: W, height: H, router: { ...DEFAULT_ROUTER, vcs: 4, bufDepth: 4, engine }, pattern: UNIFORM, rate: 0,
+        packetSize: 1, seed: 3, warmup: 0, measure: 1 << 20,
+      });
+      const e = top.endpoints[5]!;
+      sim.poke(e.platLo, 10);
+      sim.poke(e.platMax, 7);
+      // a flit that arrived (at 40) before it was created (ct 100), injected at 30
+      sim.poke("noc.mesh.ni_5.ej_r[3]", 100);
+      sim.poke("noc.mesh.ni_5.ej_r[4]", 30);
+      sim.poke("noc.mesh.ni_5.ej_r[5]", 40);
+      sim.poke("noc.mesh.ni_5.ej_r[0]", 1 | 2 | 4);
+      sim.step(1);
+      expect(e.received.value).to.equal(1);
+      expect([e.platHi.value, e.platLo.value], "10 - 60, wrapped, no carry").to.deep.equal([0, (10 - 60) >>> 0]);
+      expect([e.nlatHi.value, e.nlatLo.value]).to.deep.equal([0, 10]);
+      expect(e.platMin.value).to.equal(-60 >>> 0);
+      expect(e.platMax.value).to.equal(7);
+    });
+  }
+});
