@@ -1,7 +1,8 @@
 /**
  * Compiles the per-cycle methods of a class written in a small, asm.js-like subset of
  * TypeScript into a WebAssembly module, so one source serves as the readable reference (run as
- * JavaScript) and as the fast engine (verilated, as it were). Used by the NoC router fabric.
+ * JavaScript) and as the fast engine (verilated, as it were). Used by the NoC's router, NI and
+ * traffic-endpoint fabrics.
  *
  * Why: in such code V8 spends five to ten machine instructions per typed-array access (index
  * overflow checks, bounds checks, spills in large functions); WebAssembly needs one or two.
