@@ -1,7 +1,8 @@
-/** Router parameters: validation of the simulation options, and the allocators' bit helper. */
+/** Router and traffic parameters: validation of the simulation options and patterns, and the allocators' bit helper. */
 import { expect } from "chai";
 import { Mesh } from "../../hw/noc/mesh.ts";
 import { DEFAULT_ROUTER, firstFrom } from "../../hw/noc/params.ts";
+import { destinationPlan } from "../../hw/noc/traffic.ts";
 import { xorshift32 } from "../waveforms/xorshift.ts";
 
 describe("noc: simulation options are checked", () => {
@@ -27,5 +28,16 @@ describe("noc: firstFrom (round-robin pick of the allocators)", () => {
       const m = i % 11 === 0 ? 0 : (i % 3 === 0 ? r & 0x8001 : r | 0);
       for (let s = 0; s <= 40; s += 1 + (i % 5)) expect(firstFrom(m, s), `m ${m} s ${s}`).to.equal(reference(m, s));
     }
+  });
+});
+
+describe("noc: traffic options are checked", () => {
+  const plan = (hotspots: number[], hotspotRates?: number[]) => (): unknown => destinationPlan({ name: "hotspot", hotspots, hotspotRates }, 4, 4);
+  it("names a bad hotspot node or rate", () => {
+    expect(plan([16])).to.throw(RangeError, "hotspot node 16 is not in 0..15");
+    expect(plan([1, 2], [1])).to.throw(RangeError, "hotspot: give as many rates as hotspots");
+    expect(plan([1, 2], [1, -1])).to.throw(RangeError, "hotspot rate -1 is not a non-negative number");
+    expect(plan([1, 2], [0, 0])).to.throw(RangeError, "hotspot: the rates add up to 0");
+    expect(() => destinationPlan({ name: "transpose" }, 4, 2)).to.throw(RangeError, "transpose needs a square mesh");
   });
 });
