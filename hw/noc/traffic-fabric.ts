@@ -188,7 +188,8 @@ export class TrafficFabric {
   /** An instance of the compiled step over the heap. */
   private instantiate(): (from: number, to: number, now: number) => number {
     const file = fileURLToPath(import.meta.url);
-    return instantiateFabric(this, { file, className: "TrafficFabric", entries: ["stepEndpoints"], parameters: PARAMETER_FIELDS })["stepEndpoints"] as (from: number, to: number, now: number) => number;
+    const exports = instantiateFabric(this, { file, className: "TrafficFabric", entries: ["stepEndpoints"], parameters: PARAMETER_FIELDS });
+    return exports["stepEndpoints"] as (from: number, to: number, now: number) => number;
   }
 
   /** Endpoint k generates at node `node`. */
