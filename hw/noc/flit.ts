@@ -40,6 +40,26 @@ export const HOPS_MASK = 31;
 export const MC_AXIS = 1 << 26;
 export const MC_END_SHIFT = 27;
 
+/** The flit fields under the member names of the per-file `const enum Fl` copies (checkFlitFields). */
+const FIELDS = {
+  VALID: F_VALID, HEAD: F_HEAD, TAIL: F_TAIL, VC_SHIFT, VC_MASK, VNET_SHIFT, VNET_MASK, MCAST: F_MCAST, DX_SHIFT, DY_SHIFT,
+  COORD_MASK, HOPS_SHIFT, HOPS_MASK, MC_AXIS, MC_END_SHIFT,
+} as const;
+export type FlitFieldName = keyof typeof FIELDS;
+
+/**
+ * Throws unless `file`'s copy of the flit fields equals these. The per-cycle files keep a copy
+ * as a `const enum` of their own, because esbuild inlines same-file enum members as literals
+ * (and the subset compiler folds them) while an imported constant costs V8 a module-cell load
+ * and a TDZ check at every use; this keeps the copies honest.
+ */
+export function checkFlitFields(file: string, copy: Readonly<Partial<Record<FlitFieldName, number>>>): void {
+  for (const [name, value] of Object.entries(copy)) {
+    const want = FIELDS[name as FlitFieldName];
+    if (value !== want) throw new Error(`${file}: flit field ${name} is ${value}, flit.ts has ${want}`);
+  }
+}
+
 /** Encoded node address of core node (x, y) (0-based grid coordinates). */
 export function nodeCode(x: number, y: number): number {
   return (x + 1) | ((y + 1) << 5);

@@ -17,8 +17,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { DesignError, SimulationError, ValueMirror, type Bits, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
-import { instantiateFabric } from "./fabric-engine.ts";
-import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT, VC_MASK, VC_SHIFT, VNET_MASK, VNET_SHIFT } from "./flit.ts";
+import { instantiateFabric, type FabricEngineSpec } from "./fabric-engine.ts";
+import { checkFlitFields } from "./flit.ts";
 import { NOC_HEAP } from "./heap.ts";
 import { checkRouterParams, type RouterParams } from "./params.ts";
 
@@ -147,15 +147,15 @@ const enum Fl {
   HOPS_MASK = 31,
 }
 
-if (
-  Fl.VALID !== F_VALID || Fl.HEAD !== F_HEAD || Fl.TAIL !== F_TAIL || Fl.VC_SHIFT !== VC_SHIFT || Fl.VC_MASK !== VC_MASK ||
-  Fl.VNET_SHIFT !== VNET_SHIFT || Fl.VNET_MASK !== VNET_MASK || Fl.HOPS_SHIFT !== HOPS_SHIFT || Fl.HOPS_MASK !== HOPS_MASK
-) {
-  throw new Error("ni-fabric.ts: flit fields differ from flit.ts");
-}
+checkFlitFields("ni-fabric.ts", {
+  VALID: Fl.VALID, HEAD: Fl.HEAD, TAIL: Fl.TAIL, VC_SHIFT: Fl.VC_SHIFT, VC_MASK: Fl.VC_MASK, VNET_SHIFT: Fl.VNET_SHIFT,
+  VNET_MASK: Fl.VNET_MASK, HOPS_SHIFT: Fl.HOPS_SHIFT, HOPS_MASK: Fl.HOPS_MASK,
+});
 
 /** Fields that hold parameters: the compiled engine takes them as constants. */
 const PARAMETER_FIELDS = ["V", "B", "L", "waitTailCredit", "perVnet", "cqN", "RS", "blockWords"] as const;
+
+const ENGINE: FabricEngineSpec = { file: fileURLToPath(import.meta.url), className: "NiFabric", entries: ["stepNis"], parameters: PARAMETER_FIELDS };
 
 /** What an NI module hands to the fabric: its name, network-side and client-side registers and network inputs. */
 export interface NiPorts {
@@ -238,9 +238,7 @@ export class NiFabric {
 
   /** An instance of the compiled step over the heap. */
   private instantiate(): (from: number, to: number, now: number) => number {
-    const file = fileURLToPath(import.meta.url);
-    const exports = instantiateFabric(this, { file, className: "NiFabric", entries: ["stepNis"], parameters: PARAMETER_FIELDS });
-    return exports["stepNis"] as (from: number, to: number, now: number) => number;
+    return instantiateFabric(this, ENGINE)["stepNis"] as (from: number, to: number, now: number) => number;
   }
 
   /** Registers NI `index` (its address `code`) and its registers and network inputs. */

@@ -28,24 +28,10 @@
  * credit in flight and no arriving flit returns after reading its ten input words.
  */
 import { DesignError, SimulationError, type Bits, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
-import {
-  COORD_MASK,
-  DX_SHIFT,
-  DY_SHIFT,
-  F_HEAD,
-  F_MCAST,
-  F_TAIL,
-  HOPS_MASK,
-  HOPS_SHIFT,
-  MC_AXIS,
-  MC_END_SHIFT,
-  VC_MASK,
-  VC_SHIFT,
-  VNET_MASK,
-  VNET_SHIFT,
-} from "./flit.ts";
+import { checkFlitFields } from "./flit.ts";
 import { fileURLToPath } from "node:url";
-import { bindFields, compileClass, type CompiledClass } from "../rtl/wasm/compile-class.ts";
+import type { CompiledClass } from "../rtl/wasm/compile-class.ts";
+import { compileFabric, fabricConstants, instantiateFabric, type FabricEngineSpec } from "./fabric-engine.ts";
 import { NOC_HEAP } from "./heap.ts";
 import { RouterLane, type StepRange } from "./router-lane.ts";
 import { checkRouterParams, firstFrom, type RouterParams } from "./params.ts";
@@ -209,13 +195,12 @@ const enum Pt {
   WORDS = 9,
 }
 
-if (
-  Fl.HEAD !== F_HEAD || Fl.TAIL !== F_TAIL || Fl.VC_SHIFT !== VC_SHIFT || Fl.VC_MASK !== VC_MASK || Fl.VNET_SHIFT !== VNET_SHIFT ||
-  Fl.VNET_MASK !== VNET_MASK || Fl.MCAST !== F_MCAST || Fl.DX_SHIFT !== DX_SHIFT || Fl.DY_SHIFT !== DY_SHIFT || Fl.COORD_MASK !== COORD_MASK ||
-  Fl.HOPS_SHIFT !== HOPS_SHIFT || Fl.HOPS_MASK !== HOPS_MASK || Fl.MC_AXIS !== MC_AXIS || Fl.MC_END_SHIFT !== MC_END_SHIFT
-) {
-  throw new Error("router.ts: flit fields differ from flit.ts");
-}
+checkFlitFields("router-fabric.ts", {
+  HEAD: Fl.HEAD, TAIL: Fl.TAIL, VC_SHIFT: Fl.VC_SHIFT, VC_MASK: Fl.VC_MASK, VNET_SHIFT: Fl.VNET_SHIFT,
+  VNET_MASK: Fl.VNET_MASK, MCAST: Fl.MCAST, DX_SHIFT: Fl.DX_SHIFT, DY_SHIFT: Fl.DY_SHIFT,
+  COORD_MASK: Fl.COORD_MASK, HOPS_SHIFT: Fl.HOPS_SHIFT, HOPS_MASK: Fl.HOPS_MASK, MC_AXIS: Fl.MC_AXIS,
+  MC_END_SHIFT: Fl.MC_END_SHIFT,
+});
 
 
 /** Flow buckets (see fbBase). */
@@ -310,31 +295,11 @@ const OUT_WORDS = 30;
 const SRC_WORDS = 10;
 
 /*
- * The compiled engine (hw/rtl/wasm/compile-class.ts): this file's per-cycle methods, from
- * `stepRouters` down, as WebAssembly over the heap's memory, with the parameters as constants.
- * Compiled once per process and parameter set; its scratch arrays (VA_N and the others above) get a
- * range of the heap that is never given back.
+ * The compiled engine (fabric-engine.ts): this file's per-cycle methods, from `stepRouters` down,
+ * as WebAssembly over the heap's memory, with the parameters as constants. Each module's scratch
+ * arrays (VA_N and the others above) get a range of the heap that is never given back.
  */
 const SCRATCH_OWNER = {};
-/** A new module for a parameter set (`key`: the constants as JSON), with scratch arrays of its own. */
-function compileRouter(key: string): CompiledClass {
-  return compileClass({
-    file: fileURLToPath(import.meta.url),
-    className: "RouterFabric",
-    entries: ["stepRouters", "idleRouters"],
-    reserveScratch: (bytes) => HEAP.take(SCRATCH_OWNER, bytes),
-    constants: JSON.parse(key) as Record<string, number>,
-    sharedPages: HEAP.pages,
-  });
-}
-
-/** The simulation thread's module per parameter set: its fabrics step one at a time, so they share its scratch. */
-const mainModules = new Map<string, CompiledClass>();
-function mainModule(key: string): CompiledClass {
-  let c = mainModules.get(key);
-  if (c === undefined) mainModules.set(key, (c = compileRouter(key)));
-  return c;
-}
 
 /** What a router module hands to the fabric: its name, output registers and input words. */
 export interface RouterPorts {
@@ -348,7 +313,7 @@ export interface RouterPorts {
 /**
  * Worker modules not in use, per parameter set. A module's scratch arrays are at fixed
  * addresses, so no two threads may run one module at once: each worker takes a module of its
- * own (not `mainModule`'s), given back when its fabric is garbage collected.
+ * own (not the simulation thread's), given back when its fabric is garbage collected.
  */
 const idleLaneModules = new Map<string, CompiledClass[]>();
 /** Stops a fabric's worker once the fabric is garbage collected, and frees its module. */
@@ -364,6 +329,14 @@ const PARAMETER_FIELDS = [
   "count", "meshW", "V", "B", "L", "RD", "stDelay", "vaDelay", "saDelay", "vcIters", "swIters", "waitTailCredit",
   "B1", "cqN", "xq", "creditAt", "islipVa", "oneVnet", "islipSa",
 ] as const;
+
+const ENGINE: FabricEngineSpec = {
+  file: fileURLToPath(import.meta.url),
+  className: "RouterFabric",
+  entries: ["stepRouters", "idleRouters"],
+  parameters: PARAMETER_FIELDS,
+  reserveScratch: (bytes) => HEAP.take(SCRATCH_OWNER, bytes),
+};
 
 export class RouterFabric {
   readonly params: RouterParams;
@@ -583,25 +556,17 @@ export class RouterFabric {
     this.stepRange = c !== undefined ? c.step : (from, to) => this.stepRouters(from, to);
   }
 
-  /** The parameters as the compiled engine's constants, as JSON: the key of its modules. */
-  private constantsKey(): string {
-    const constants: Record<string, number> = {};
-    for (const f of PARAMETER_FIELDS) constants[f] = Number(this[f]);
-    return JSON.stringify(constants);
-  }
-
   /** An instance of the compiled engine over the heap, its globals loaded from this fabric's fields. */
   private instantiate(): { step: (from: number, to: number) => number; idle: () => void } {
-    const { module, fields } = mainModule(this.constantsKey());
-    const instance = new WebAssembly.Instance(module, { env: { memory: HEAP.memory } });
-    bindFields(this, fields, instance.exports, "RouterFabric");
-    return { step: instance.exports["stepRouters"] as (from: number, to: number) => number, idle: instance.exports["idleRouters"] as () => void };
+    const exports = instantiateFabric(this, ENGINE);
+    return { step: exports["stepRouters"] as (from: number, to: number) => number, idle: exports["idleRouters"] as () => void };
   }
 
   /** The worker lane: a module of its own (see idleLaneModules), globals from this fabric's fields as they are now. */
   private startLane(): RouterLane {
-    const key = this.constantsKey();
-    const compiled = idleLaneModules.get(key)?.pop() ?? compileRouter(key);
+    const constants = fabricConstants(this, PARAMETER_FIELDS);
+    const key = JSON.stringify(constants);
+    const compiled = idleLaneModules.get(key)?.pop() ?? compileFabric(ENGINE, constants);
     const globals: Record<string, number> = {};
     const self = this as unknown as Record<string, number | boolean>;
     for (const f of compiled.fields) globals[f] = Number(self[f]);

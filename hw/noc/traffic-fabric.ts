@@ -18,8 +18,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { DesignError, ValueMirror, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
-import { instantiateFabric } from "./fabric-engine.ts";
-import { F_HEAD, F_TAIL, F_VALID, HOPS_MASK, HOPS_SHIFT } from "./flit.ts";
+import { instantiateFabric, type FabricEngineSpec } from "./fabric-engine.ts";
+import { checkFlitFields } from "./flit.ts";
 import { NOC_HEAP } from "./heap.ts";
 import { mix32 } from "./random.ts";
 
@@ -98,9 +98,9 @@ const enum Fl {
   HOPS_MASK = 31,
 }
 
-if (Fl.VALID !== F_VALID || Fl.HEAD !== F_HEAD || Fl.TAIL !== F_TAIL || Fl.HOPS_SHIFT !== HOPS_SHIFT || Fl.HOPS_MASK !== HOPS_MASK) {
-  throw new Error("traffic-fabric.ts: flit fields differ from flit.ts");
-}
+checkFlitFields("traffic-fabric.ts", {
+  VALID: Fl.VALID, HEAD: Fl.HEAD, TAIL: Fl.TAIL, HOPS_SHIFT: Fl.HOPS_SHIFT, HOPS_MASK: Fl.HOPS_MASK,
+});
 
 /** floor(r * n / 2^32) for a 32-bit draw r and n <= 2^15, in 32-bit integer arithmetic (the same in both engines). */
 function scaleDraw(r: number, n: number): number {
@@ -126,6 +126,8 @@ export interface TrafficSetup {
  * threshold: a sweep over rates then shares one module.)
  */
 const PARAMETER_FIELDS = ["nodes", "packetSize", "destKind", "hotspots"] as const;
+
+const ENGINE: FabricEngineSpec = { file: fileURLToPath(import.meta.url), className: "TrafficFabric", entries: ["stepEndpoints"], parameters: PARAMETER_FIELDS };
 
 export class TrafficFabric {
   readonly count: number;
@@ -187,9 +189,7 @@ export class TrafficFabric {
 
   /** An instance of the compiled step over the heap. */
   private instantiate(): (from: number, to: number, now: number) => number {
-    const file = fileURLToPath(import.meta.url);
-    const exports = instantiateFabric(this, { file, className: "TrafficFabric", entries: ["stepEndpoints"], parameters: PARAMETER_FIELDS });
-    return exports["stepEndpoints"] as (from: number, to: number, now: number) => number;
+    return instantiateFabric(this, ENGINE)["stepEndpoints"] as (from: number, to: number, now: number) => number;
   }
 
   /** Endpoint k generates at node `node`. */

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { Mesh } from "../../hw/noc/mesh.ts";
 import { DEFAULT_ROUTER, firstFrom } from "../../hw/noc/params.ts";
 import { destinationPlan } from "../../hw/noc/traffic.ts";
+import { checkFlitFields } from "../../hw/noc/flit.ts";
 import { xorshift32 } from "../waveforms/xorshift.ts";
 
 describe("noc: simulation options are checked", () => {
@@ -39,5 +40,12 @@ describe("noc: traffic options are checked", () => {
     expect(plan([1, 2], [1, -1])).to.throw(RangeError, "hotspot rate -1 is not a non-negative number");
     expect(plan([1, 2], [0, 0])).to.throw(RangeError, "hotspot: the rates add up to 0");
     expect(() => destinationPlan({ name: "transpose" }, 4, 2)).to.throw(RangeError, "transpose needs a square mesh");
+  });
+});
+
+describe("noc: the per-file copies of the flit fields are checked against flit.ts", () => {
+  it("accepts a faithful copy and names the field of a wrong one", () => {
+    expect(() => checkFlitFields("copy.ts", { HEAD: 2, TAIL: 4, VC_SHIFT: 3, MC_END_SHIFT: 27 })).not.to.throw();
+    expect(() => checkFlitFields("copy.ts", { HEAD: 2, VC_MASK: 15 })).to.throw(Error, "copy.ts: flit field VC_MASK is 15, flit.ts has 31");
   });
 });
