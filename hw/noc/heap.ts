@@ -62,14 +62,9 @@ export class RegisterHeap {
     );
   }
 
-  /**
-   * A zeroed view of `words` 32-bit words owned by `owner`, starting at the same address modulo 8
-   * as value-store slot `firstSlot` (a NextStoreFactory: V8 copies between shared and unshared
-   * memory word by word only when both sides are so aligned, byte by byte otherwise).
-   */
-  takeStore(owner: object, words: number, firstSlot: number): Uint32Array {
-    const at = (this.take(owner, (words + 1) * 4) >> 2) + (firstSlot & 1);
-    return new Uint32Array(this.buffer, at * 4, words);
+  /** A zeroed view of `words` 32-bit words owned by `owner` (e.g. a register bank's NextStoreFactory). */
+  takeWords(owner: object, words: number): Uint32Array {
+    return new Uint32Array(this.buffer, this.take(owner, words * 4), words);
   }
 
   /**

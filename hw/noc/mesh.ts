@@ -12,6 +12,7 @@
 import { Module, RegisterBank, type Bits } from "../rtl/index.ts";
 import { codeOf } from "./flit.ts";
 import { NetworkInterface } from "./ni.ts";
+import { NOC_HEAP as HEAP } from "./heap.ts";
 import { NiFabric } from "./ni-fabric.ts";
 import { checkRouterParams, type RouterParams } from "./params.ts";
 import { NPORTS, PORT_E, PORT_L, PORT_N, PORT_S, PORT_W, Router, RouterFabric, type LinkOut } from "./router.ts";
@@ -112,9 +113,9 @@ export class Mesh extends Module {
     const niFabric = new NiFabric(this.params, this.nodes.length);
     // every link register of the plane (router and NI outputs) in one bank whose next values
     // live in the fabric's memory: the compiled routers read and write them there
-    const bank = new RegisterBank(`${this.path}.${pre}links`, { nextStore: (words, firstSlot) => fabric.linkStore(words, firstSlot), beforeLatch: () => fabric.finishCycle() });
+    const bank = new RegisterBank(`${this.path}.${pre}links`, { nextStore: (words) => HEAP.takeWords(fabric, words), beforeLatch: () => fabric.finishCycle() });
     // and the NIs' client-side registers in another (ni-fabric.ts)
-    const clientBank = new RegisterBank(`${this.path}.${pre}ni_regs`, { nextStore: (words, firstSlot) => niFabric.clientStore(words, firstSlot) });
+    const clientBank = new RegisterBank(`${this.path}.${pre}ni_regs`, { nextStore: (words) => HEAP.takeWords(niFabric, words) });
     const rs: Router[] = [];
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, fabric, y * W + x, x + 1, y + 1, bank));
     // one clocked block steps every router and NI of the plane (each reads only registered
@@ -124,7 +125,10 @@ export class Mesh extends Module {
       if (this.reset.value === 1) {
         fabric.resetAll();
         niFabric.resetAll();
-      } else niFabric.stepAll(fabric.stepAll());
+      } else {
+        fabric.stepAll();
+        niFabric.stepAll();
+      }
     }, `${pre}network`);
     this.routers.push(rs);
     const at = (x: number, y: number): Router => rs[y * W + x]!;

@@ -199,9 +199,11 @@ export class NiFabric {
   private clientBank: RegisterBank | undefined;
   /** The client inputs and own registers (Ci order per NI), and the words that wake an idle fabric. */
   private clientIn: BitsVec | undefined;
-  /** The mirror of clientIn's values (made at the first cycle, when the slots are bound). */
+  /** The mirror of clientIn's values (made once the design is elaborated). */
   private mirror: ValueMirror | undefined;
   private wakeVec: BitsVec | undefined;
+  /** The link bank's generation at the last step (RegisterBank.generation). */
+  private linkGeneration = -1;
   /** Every NI was idle (nothing held, outputs cleared) after the last cycle. */
   private allIdle = false;
 
@@ -249,14 +251,6 @@ export class NiFabric {
   }
 
   /**
-   * Makes the next-value store of the plane's client bank (its NextStoreFactory): a range of the
-   * heap, so compiled code writes the NIs' client-side registers directly.
-   */
-  clientStore(words: number, firstSlot: number): Uint32Array {
-    return NOC_HEAP.takeStore(this, words, firstSlot);
-  }
-
-  /**
    * Uses the plane's banks: `links` for the NIs' network side (its current values read where
    * `linkCopy` says the router fabric copies them), `client` (whose store is `clientStore`)
    * for their client-side registers.
@@ -285,14 +279,14 @@ export class NiFabric {
         if (this.storeIndex(client, ej, path) !== at + 1) throw new DesignError(`${path}: client-side registers must be consecutive in ${client.name}`);
         H32[this.nsBase + k * Ns.WORDS + Ns.CLIENT_OUT] = at;
       }
+      this.mirror = this.mirrorClientInputs();
     });
   }
 
   /** H32 index of `array`'s entry 0 in `bank`'s next-value store (a view of the heap). */
   private storeIndex(bank: RegisterBank, array: RegArray, path: string): number {
-    const store = bank.next;
-    if (store.buffer !== NOC_HEAP.buffer) throw new DesignError(`${path}: register bank ${bank.name} must keep its next values in the NoC heap`);
-    return (store.byteOffset >> 2) + bank.offsetOf(array);
+    if (bank.next.buffer !== NOC_HEAP.buffer) throw new DesignError(`${path}: register bank ${bank.name} must keep its next values in the NoC heap`);
+    return bank.indexOf(array);
   }
 
   /**
@@ -307,7 +301,7 @@ export class NiFabric {
 
   /** The mirror of the client inputs, and each NI's table of where its words are (Ci order, from ciBase). */
   private mirrorClientInputs(): ValueMirror {
-    const m = new ValueMirror(this.clientIn!, (words, firstSlot) => NOC_HEAP.takeStore(this, words, firstSlot));
+    const m = new ValueMirror(this.clientIn!, (words) => NOC_HEAP.takeWords(this, words));
     H32.set(m.index, this.ciBase);
     return m;
   }
@@ -321,13 +315,16 @@ export class NiFabric {
 
   /**
    * One clock cycle of every NI, after the router fabric's `stepAll` (which refreshed the link
-   * copy; `linksChanged`: the link bank's values changed at the last edge). While every NI is
-   * idle and nothing arrives, only the clock moves.
+   * copy the NIs read). While every NI is idle, the links did not change at the last edge and
+   * nothing arrives, only the clock moves.
    */
-  stepAll(linksChanged: boolean): void {
+  stepAll(): void {
     const now = this.t++;
+    const generation = this.linkBank!.generation;
+    const linksChanged = generation !== this.linkGeneration;
+    this.linkGeneration = generation;
     if (this.allIdle && !linksChanged && this.wakeVec!.reduceOr() === 0) return;
-    (this.mirror ??= this.mirrorClientInputs()).refresh();
+    this.mirror!.refresh();
     const c = this.compiled;
     const wrote = c !== undefined ? c(0, this.count, now) : this.stepNis(0, this.count, now);
     if ((wrote & Wrote.LINKS) !== 0) this.linkBank!.markWritten();

@@ -390,6 +390,8 @@ export class RouterFabric {
   private linkNext = 0;
   private linkCur = 0;
   private linkWords = 0;
+  /** The link bank's generation when the copy was last refreshed. */
+  private linkGeneration = -1;
   private linkBank: RegisterBank | undefined;
   /** The stepping router's input table and first output word (in the link bank's next-value store). */
   private srcB = 0;
@@ -589,22 +591,6 @@ export class RouterFabric {
   }
 
   /**
-   * Makes the next-value store of the plane's link bank (its NextStoreFactory): a range of the
-   * heap, so compiled code writes the routers' output registers directly.
-   */
-  linkStore(words: number, firstSlot: number): Uint32Array {
-    // the store, then the copy of the current values and ZERO_WORDS zero words (tied-off
-    // inputs); both with the parity of the bank's first slot, so that copies between them and
-    // the value store move 8-byte words (NextStoreFactory)
-    const even = words + (words & 1);
-    const at = HEAP.take(this, (2 * even + 2 + ZERO_WORDS) * 4);
-    this.linkWords = words;
-    this.linkNext = (at >> 2) + (firstSlot & 1);
-    this.linkCur = this.linkNext + even;
-    return new Uint32Array(HEAP.buffer, this.linkNext * 4, words);
-  }
-
-  /**
    * Uses `bank` (whose store is `linkStore`) for every router's outputs and inputs. Every
    * router input must come from the bank, except the ports `connected` (router * 5 + port)
    * marks 0: those are tied off and read zeros.
@@ -627,6 +613,10 @@ export class RouterFabric {
 
   /** The link bank is elaborated: each router's output base and input table. */
   private bindLinks(bank: RegisterBank, connected: Uint8Array): void {
+    this.linkWords = bank.length;
+    this.linkNext = bank.next.byteOffset >> 2;
+    // the copy of the current values, then ZERO_WORDS zero words (what tied-off inputs read)
+    this.linkCur = HEAP.take(this, (bank.length + ZERO_WORDS) * 4) >> 2;
     const inBank = (b: Bits): number => this.linkCopyIndex(b);
     for (let ri = 0; ri < this.count; ri++) {
       const { outputs, inputs, path } = this.ports[ri]!;
@@ -734,33 +724,32 @@ export class RouterFabric {
   /**
    * One clock cycle of every router: they read the link bank's current values (one copy) and
    * write its next-value store, compiled or as the same code in JavaScript. While every router
-   * is idle and no flit or credit arrives, only their clocks move. Returns whether the link
-   * bank's values changed at the last edge (the copy was refreshed).
+   * is idle and no flit or credit arrives, only their clocks move.
    */
-  stepAll(): boolean {
+  stepAll(): void {
     if (this.lane !== undefined) this.finishCycle(); // a cycle left unfinished by an exception: the worker must be done first
     const c = this.compiled;
     const bank = this.linkBank!;
     // the copy is refreshed whenever the links changed (the NIs read it too, ni-fabric.ts), from
     // the next-value store: nothing has written it yet in this cycle, so it holds the current
     // values (the latch copied it; a poke or a reset writes both)
-    const changed = bank.takeChanged();
+    const changed = bank.generation !== this.linkGeneration;
+    this.linkGeneration = bank.generation;
     if (changed) HEAP.copyWords(this.linkCur, this.linkNext, this.linkWords);
     // an idle plane wakes only for a valid flit or a credit: not while its links hold still
     if (this.planeIdle && (!changed || this.wakeVec!.reduceOr() === 0)) {
       if (c !== undefined) c.idle();
       else this.idleRouters();
-      return changed;
+      return;
     }
     bank.markWritten();
     if (this.threads === 1) {
       this.planeIdle = this.stepRange(0, this.count) === 0;
-      return changed;
+      return;
     }
     // the worker steps routers while this thread runs the rest of the cycle (finishCycle)
     this.lane ??= this.startLane();
     this.lane.start();
-    return changed;
   }
 
   /** The clock edge, before the link bank latches: with two threads, every router must be stepped. */

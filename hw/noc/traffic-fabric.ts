@@ -197,13 +197,6 @@ export class TrafficFabric {
     H32[this.nodeBase + k] = node;
   }
 
-  /** Makes the next-value store of the endpoint bank (its NextStoreFactory): a range of the heap. */
-  bankStore(words: number, firstSlot: number): Uint32Array {
-    const store = NOC_HEAP.takeStore(this, words, firstSlot);
-    this.nextBase = store.byteOffset >> 2;
-    return store;
-  }
-
   /**
    * The endpoint bank (its store from `bankStore`, each endpoint's registers at k * R.WORDS in R
    * order: `first[k]` is endpoint k's first register array) and the input words, mirrored
@@ -219,6 +212,8 @@ export class TrafficFabric {
         if (bank.offsetOf(a) !== k * R.WORDS) throw new DesignError(`${a.owner.path}: an endpoint's registers must be consecutive in ${bank.name}`);
       });
       if (bank.length !== this.count * R.WORDS) throw new DesignError(`${bank.name}: ${bank.length} words, expected ${this.count * R.WORDS}`);
+      this.nextBase = bank.indexOf(first[0]!);
+      this.mirror = this.mirrorInputs();
       if (this.engine === "wasm") this.compiled = this.instantiate();
     });
   }
@@ -228,9 +223,9 @@ export class TrafficFabric {
     this.t = 0;
   }
 
-  /** The mirror of the input words (made at the first cycle, when their slots are bound) and the table of where they are. */
+  /** The mirror of the input words and the table of where they are. */
   private mirrorInputs(): ValueMirror {
-    const m = new ValueMirror(this.inputs!, (words, firstSlot) => NOC_HEAP.takeStore(this, words, firstSlot));
+    const m = new ValueMirror(this.inputs!, (words) => NOC_HEAP.takeWords(this, words));
     H32.set(m.index, this.gBase);
     return m;
   }
@@ -239,7 +234,7 @@ export class TrafficFabric {
   stepAll(): void {
     const now = this.t++;
     const bank = this.bank!;
-    (this.mirror ??= this.mirrorInputs()).refresh();
+    this.mirror!.refresh();
     const c = this.compiled;
     if ((c !== undefined ? c(0, this.count, now) : this.stepEndpoints(0, this.count, now)) !== 0) bank.markWritten();
   }

@@ -20,6 +20,7 @@
  */
 import { Module, RegisterBank, type Bits, type RegArray } from "../rtl/index.ts";
 import { makeCtl, nodeCode } from "./flit.ts";
+import { NOC_HEAP } from "./heap.ts";
 import { mix32 } from "./random.ts";
 import { Dest, TrafficFabric, type DestinationPlan } from "./traffic-fabric.ts";
 import type { ClientPorts, MeshOptions } from "./mesh.ts";
@@ -268,7 +269,7 @@ export class TrafficMesh extends Module {
       engine: options.router.engine ?? "wasm",
     });
     // every endpoint's registers in one bank whose next values live in the fabric's memory
-    const bank = new RegisterBank(`${this.path}.endpoints`, { nextStore: (words, firstSlot) => fabric.bankStore(words, firstSlot) });
+    const bank = new RegisterBank(`${this.path}.endpoints`, { nextStore: (words) => NOC_HEAP.takeWords(fabric, words) });
     const endpoints = this.endpoints;
     const m = new MeshWithWindow(this, "mesh", {
       width: W,

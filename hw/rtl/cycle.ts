@@ -1,6 +1,6 @@
 /**
  * The per-cycle function of a simulator, generated once at construction as straight-line
- * code: every clocked batch, every memory's edge, the register banks' settle hooks, the
+ * code: every clocked batch, every memory's edge, the register banks' beforeLatch hooks, the
  * register-array writes, reset, the register copy, the register banks' latch and every
  * combinational batch, each call at its own call site. Each site then
  * only ever sees one function, which V8 inlines; a loop over an array of closures would make
@@ -27,7 +27,7 @@ export interface CycleParts {
   wide: Uint32Array;
   wideNextView: Uint32Array;
   wideBase: number;
-  /** Register banks: each settles (its owner's hook) before the array writes and reset, and latches its next-value store after the register copy. */
+  /** Register banks: their owners' beforeLatch hooks run before the array writes and reset; each latches its next-value store after the register copy. */
   banks: readonly RegisterBank[];
   /** Above this many calls, loops instead of straight-line code. */
   maxUnrolled: number;
@@ -70,12 +70,14 @@ export function buildSettle(comb: readonly Batch[], maxUnrolled = MAX_UNROLLED):
 const SMALL_COPY = 128;
 
 export function buildCycle(p: CycleParts): () => void {
+  // the banks' owners' hooks at the edge (most banks have none: no call for those)
+  const hooks = p.banks.flatMap((b) => (b.beforeLatch === undefined ? [] : [b.beforeLatch]));
   const calls = p.seq.length + p.memories.length + p.comb.length;
   if (calls > p.maxUnrolled || hasBigBatch(p.seq) || hasBigBatch(p.comb)) {
     return () => {
       for (const b of p.seq) b.loop(b.mods);
       for (const m of p.memories) m.edge();
-      for (const b of p.banks) b.settle();
+      for (const h of hooks) h();
       p.applyArrayWrites();
       if (p.narrow[p.resetSlot] === 1) p.loadResetValues();
       p.narrow.set(p.narrowNextView, p.narrowBase);
@@ -100,12 +102,13 @@ export function buildCycle(p: CycleParts): () => void {
   bind("W", p.wide);
   bind("wideNextView", p.wideNextView);
   p.banks.forEach((b, i) => bind(`bank${i}`, b));
+  hooks.forEach((h, i) => bind(`hook${i}`, h));
   const lines = [
     ...callsOf("s", p.seq),
     // A single-port latency-1 SRAM does nothing at an edge where its port is not enabled:
     // test that inline instead of calling edge() (most banks of a banked store are idle).
     ...p.memories.map((m, i) => (m.idleUnlessSlot !== undefined ? `if (N[${m.idleUnlessSlot}] === 1) mem${i}.edge();` : `mem${i}.edge();`)),
-    ...p.banks.map((_, i) => `bank${i}.settle();`),
+    ...hooks.map((_, i) => `hook${i}();`),
     "applyArrayWrites();",
     `if (N[${p.resetSlot}] === 1) loadResetValues();`,
     p.narrowNextView.length <= SMALL_COPY

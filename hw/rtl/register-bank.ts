@@ -17,22 +17,30 @@ import { DesignError } from "./errors.ts";
 import { NARROW, type RegArray } from "./signal.ts";
 
 /**
- * Makes the bank's next-value store: `words` 32-bit words (e.g. a view of WebAssembly memory).
- * `firstSlot` is the bank's first slot in the value store: a store in a SharedArrayBuffer
- * should start at the same address modulo 8 (an even word index for an even slot), because
- * V8 copies shared memory word by word only when both sides are 8-byte aligned alike, and
- * byte by byte otherwise.
+ * Makes memory for the bank's next-value store: `words` 32-bit words (e.g. a view of WebAssembly
+ * memory). The bank asks for one word more than it holds and starts its store at the same
+ * address modulo 8 as its first slot in the value store: V8 copies between shared and unshared
+ * memory word by word only when both sides are 8-byte aligned alike, and byte by byte otherwise.
  */
-export type NextStoreFactory = (words: number, firstSlot: number) => Uint32Array;
+export type NextStoreFactory = (words: number) => Uint32Array;
 
 export interface RegisterBankOptions {
-  /** The next-value store (default: a Uint32Array of its own). */
+  /** Memory for the next-value store (default: a Uint32Array of its own). */
   readonly nextStore?: NextStoreFactory;
   /**
    * Called at every clock edge when the clocked blocks are done, before reset and the latch:
    * e.g. to wait for another thread still writing the store (reset then writes it safely).
    */
   readonly beforeLatch?: () => void;
+}
+
+/**
+ * Where a copy of `words` value-store slots from `firstSlot` should sit in `memory` (one word
+ * longer): the subarray that starts at the slot's address modulo 8 (NextStoreFactory says why).
+ */
+export function alignedToSlot(memory: Uint32Array, words: number, firstSlot: number): Uint32Array {
+  const skip = ((memory.byteOffset >> 2) ^ firstSlot) & 1;
+  return memory.subarray(skip, skip + words);
 }
 
 export class RegisterBank {
@@ -42,14 +50,18 @@ export class RegisterBank {
   private words = 0;
   private base = -1;
   private nextStore: Uint32Array | undefined;
-  private currentView: Uint32Array | undefined;
   private readonly bound: (() => void)[] = [];
   private readonly makeNextStore: NextStoreFactory;
-  private readonly beforeLatch: (() => void) | undefined;
+  /** The owner's hook at every clock edge (RegisterBankOptions.beforeLatch); the kernel calls it. */
+  readonly beforeLatch: (() => void) | undefined;
   /** The store was written since the last edge (else the edge has nothing to copy). */
   private written = false;
-  /** The current values changed since the owner last asked (`takeChanged`). */
-  private changed = true;
+  /**
+   * Counts the events that may change the current values (a latch of written values, a poke, a
+   * reset): a block that was idle compares it with the count it saw last and need not look at
+   * the values when it is the same.
+   */
+  generation = 0;
 
   constructor(
     /** For messages: the bank's owner and purpose, e.g. `noc.links`. */
@@ -67,7 +79,6 @@ export class RegisterBank {
     this.arrays.push(array);
     this.words += array.length;
   }
-
   /** The arrays in layout order (elaboration places their entries contiguously in this order). */
   get members(): readonly RegArray[] {
     return this.arrays;
@@ -78,7 +89,7 @@ export class RegisterBank {
     return this.words;
   }
 
-  /** Offset of `array`'s entry 0 in the bank (in the next-value store and in `current`). */
+  /** Offset of `array`'s entry 0 in the bank (in the next-value store). */
   offsetOf(array: RegArray): number {
     const at = this.offsets.get(array);
     if (at === undefined) throw new DesignError(`${array.owner.path}.${array.name} is not in register bank ${this.name}`);
@@ -90,9 +101,12 @@ export class RegisterBank {
     return this.nextStore ?? this.unbound();
   }
 
-  /** The current values (after elaboration): a view of the value store. */
-  get current(): Uint32Array {
-    return this.currentView ?? this.unbound();
+  /**
+   * Where `array`'s entry 0 is in the next-value store's buffer (after elaboration), as an index
+   * of 4-byte words: what code working on that memory (WebAssembly) writes to assign it.
+   */
+  indexOf(array: RegArray): number {
+    return (this.next.byteOffset >> 2) + this.offsetOf(array);
   }
 
   /** First slot of the bank in the value store (after elaboration). */
@@ -105,19 +119,9 @@ export class RegisterBank {
     this.written = true;
   }
 
-  /**
-   * Whether the current values may have changed since the last call (an edge that latched
-   * written values, a poke, a reset): an owner whose block was idle can skip looking at them.
-   */
-  takeChanged(): boolean {
-    const c = this.changed;
-    this.changed = false;
-    return c;
-  }
-
   /** A poke or a reset wrote current values (and the store alike). */
   markChanged(): void {
-    this.changed = true;
+    this.generation++;
   }
 
   /** Calls `fn` once the bank is elaborated (its store made, its arrays bound), e.g. to build tables of offsets. */
@@ -129,26 +133,21 @@ export class RegisterBank {
   /** Elaboration: the arrays' entries are in slots base..base+length-1, in layout order. */
   bind(base: number): void {
     const n = this.length;
-    const store = this.makeNextStore(n, base);
-    if (store.length !== n) throw new DesignError(`register bank ${this.name}: its next-value store has ${store.length} words, the bank ${n}`);
+    const memory = this.makeNextStore(n + 1);
+    if (memory.length !== n + 1) throw new DesignError(`register bank ${this.name}: its next-value store has ${memory.length} words, the bank asked for ${n + 1}`);
+    const store = alignedToSlot(memory, n, base);
     this.base = base;
-    this.currentView = NARROW.subarray(base, base + n);
-    store.set(this.currentView);
+    store.set(NARROW.subarray(base, base + n));
     this.nextStore = store;
     for (const a of this.arrays) a.bindBank(store, this.offsets.get(a)!);
     for (const fn of this.bound.splice(0)) fn();
-  }
-
-  /** The clock edge, once the clocked blocks are done: the owner's `beforeLatch`. */
-  settle(): void {
-    if (this.beforeLatch !== undefined) this.beforeLatch();
   }
 
   /** The clock edge, after reset: the next values become current (nothing to copy when the store was not written: it equals them). */
   latch(): void {
     if (!this.written) return;
     this.written = false;
-    this.changed = true;
+    this.generation++;
     NARROW.set(this.nextStore!, this.base);
   }
 

@@ -9,7 +9,7 @@
  * copy per run, and tells the caller where each signal's copy is.
  */
 import { NARROW, type BitsVec } from "./signal.ts";
-import type { NextStoreFactory } from "./register-bank.ts";
+import { alignedToSlot, type NextStoreFactory } from "./register-bank.ts";
 
 /** Slots at most this many words apart are copied in one run (a few words too many cost less than one more copy). */
 const RUN_GAP = 64;
@@ -21,9 +21,9 @@ export class ValueMirror {
   private readonly targets: Uint32Array[] = [];
 
   /**
-   * `signals` must be bound (after elaboration). `place(words, firstSlot)` gives the memory for
-   * the copy of a run of `words` slots from `firstSlot` (a store in shared memory should start at
-   * the same address modulo 8 as the slot, NextStoreFactory says why).
+   * `signals` must be bound (after elaboration). `place(words)` gives memory for the copy of a
+   * run (one word more than the run, so that the copy starts at the address modulo 8 of the
+   * run's first slot: NextStoreFactory says why).
    */
   constructor(signals: BitsVec, place: NextStoreFactory) {
     const slots = signals.slots;
@@ -35,7 +35,7 @@ export class ValueMirror {
       while (end < sorted.length && sorted[end]! - sorted[end - 1]! <= RUN_GAP) end++;
       const lo = sorted[k]!;
       const hi = sorted[end - 1]!;
-      const target = place(hi - lo + 1, lo);
+      const target = alignedToSlot(place(hi - lo + 2), hi - lo + 1, lo);
       this.sources.push(NARROW.subarray(lo, hi + 1));
       this.targets.push(target);
       for (let s = lo; s <= hi; s++) where.set(s, (target.byteOffset >> 2) + s - lo);

@@ -50,14 +50,16 @@ describe("rtl: ValueMirror copies signals' current values into memory of the cal
     const memory = new Uint32Array(4096);
     let used = 8;
     const placed: [number, number][] = [];
-    const mirror = new ValueMirror(top.watched, (words, firstSlot) => {
-      const at = used + (firstSlot & 1);
+    const mirror = new ValueMirror(top.watched, (words) => {
+      const at = used;
       used = at + words + 3;
-      placed.push([words, firstSlot]);
+      placed.push([words, at]);
       return memory.subarray(at, at + words);
     });
     expect(placed.length, "runs: the close leaves, then two far ones, and the constant").to.be.greaterThan(2);
     expect(placed.reduce((n, [w]) => n + w, 0), "no run spans the padding").to.be.lessThan(200);
+    // each copy starts at its slot's address modulo 8 (the mirror takes one word more to place it)
+    top.watched.signals.forEach((s, i) => expect((mirror.index[i]! - s.slot) & 1, `${s.path}: parity`).to.equal(0));
     const rnd = xorshift32(11);
     for (let cycle = 0; cycle < 200; cycle++) {
       for (let i = 0; i < 6; i++) sim.poke(`top.d${i}`, rnd() >>> 0);
