@@ -15,7 +15,7 @@
  * and copied into the output buffer (~0.8 us a cycle: 10 KB into lines not in cache).
  */
 import { ScanFunctionIndex, scanFunctions } from "./vcd-scan-wasm.ts";
-import { call, get, I32, i32, I64, i64, mem, memoryCopy, moduleBytes, Op, set, tee, VOID, type WasmFunction } from "./wasm-module.ts";
+import { call, get, I32, i32, I64, i64, mem, memoryCopy, memoryCopyFunction, moduleBytes, Op, set, tee, VOID, type WasmFunction } from "./wasm-module.ts";
 
 /** The config block: i32 fields, then i64 ones. */
 export const CONFIG_RECORD_FIRST = 0; // the records the worker scans: first and last address
@@ -81,7 +81,12 @@ export function writeCycleConfig(buffer: ArrayBufferLike, at: number, c: CycleCo
   bytes.set(c.fall, CONFIG_FALL);
 }
 
-const TIME_LINE = ScanFunctionIndex.Copy + 1;
+/** The module's functions after the scan's: copy, the time line, cycle. */
+const enum CycleFunctionIndex {
+  Copy = ScanFunctionIndex.Scan + 1,
+  TimeLine = Copy + 1,
+}
+const TIME_LINE = CycleFunctionIndex.TimeLine;
 
 /** The decimal digits of local `x` (unsigned, below 10^9): 1 + the powers of ten from 10 to 10^8 at or below it. */
 function decimalDigits(x: number): number[] {
@@ -168,7 +173,7 @@ function cycleFunction(): WasmFunction {
 
 /** The module's bytes, over a shared memory of `pages` pages: exports scan, copy and cycle. */
 export function cycleModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
-  return moduleBytes([...scanFunctions(), timeLineFunction(), cycleFunction()], pages);
+  return moduleBytes([...scanFunctions(), memoryCopyFunction(), timeLineFunction(), cycleFunction()], pages);
 }
 
 /** cycle(config, k, dst) -> end. */

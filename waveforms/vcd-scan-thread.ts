@@ -41,6 +41,7 @@ import {
   WORKER_WANT,
 } from "./vcd-scan-worker.ts";
 import type { DetachedScan } from "./vcd-writer.ts";
+import { instantiateOver } from "./wasm-module.ts";
 
 const WASM_PAGE = 65536;
 /**
@@ -205,7 +206,7 @@ export class VcdScanThread {
     this.layout = L;
     this.publishEvery = Math.min(8, L.batch);
     const module = new WebAssembly.Module(cycleModuleBytes(pages));
-    this.scan = new WebAssembly.Instance(module, { env: { memory } }).exports["scan"] as ScanFunction;
+    this.scan = instantiateOver(module, memory)["scan"] as ScanFunction;
     const line = (bit: string): Uint8Array => new TextEncoder().encode(`${bit}${clkId}\n`);
     if (clkId.length + 2 > CLOCK_LINE_MAX) throw new Error(`scan thread: clock id '${clkId}' too long`);
     writeCycleConfig(memory.buffer, L.config, { ...L, recordFirst: L.mainEnd, recordLast: L.recordsEnd, periodPs, rise: line("1"), fall: line("0") });

@@ -30,10 +30,9 @@
  *   5.5 us a cycle on K3's scan, mostly in mispredicted branches; two passes 3.0-3.5 (perf).
  */
 import {
-  call, get, I32, i32, mem, memoryCopy, Op, set, Simd, simd, tee, V128, v128, VOID,
+  call, get, I32, i32, instantiateOver, mem, Op, set, Simd, simd, simdMem, tee, V128, v128, VOID,
   type WasmFunction, moduleBytes,
 } from "./wasm-module.ts";
-import { uleb } from "./wasm-leb.ts";
 
 /** Record layout, 24 bytes, 8-aligned. */
 export const RECORD_BYTES = 24;
@@ -88,7 +87,6 @@ export const enum ScanFunctionIndex {
   Changes = 0,
   Lines = 1,
   Scan = 2,
-  Copy = 3,
 }
 /** Records per iteration of the changes pass: fewer loop and stack checks per record. */
 const UNROLL = 4;
@@ -154,7 +152,7 @@ function linesFunction(): WasmFunction {
     ...get(ZEROS),
     ...get(X), ...get(swizzle), ...simd(Simd.I8x16Swizzle), ...get(BITS), ...simd(Simd.V128And), ...get(BITS), ...simd(Simd.I8x16Eq),
     ...simd(Simd.I8x16Sub), // '0' - (-1 where the bit is set)
-    Op.Simd, Simd.V128Store, 0, ...uleb(offset),
+    ...simdMem(Simd.V128Store, offset),
   ];
   const line = [
     ...get(R), ...mem(Op.I32Load, RECORD_LAST, 2), ...get(R), ...mem(Op.I32Load, RECORD_MASK, 2), Op.I32And, ...tee(V),
@@ -207,31 +205,18 @@ function scanFunction(): WasmFunction {
   };
 }
 
-/** copy(dst, src, length): memory.copy, a native memmove (a typed array's copyWithin on shared memory is not). */
-function copyFunction(): WasmFunction {
-  return { params: [I32, I32, I32], results: [], locals: [], body: [...get(0), ...get(1), ...get(2), ...memoryCopy()], name: "copy" };
-}
-
 /** The scan's functions, at the ScanFunctionIndex indices of a module. */
 export function scanFunctions(): WasmFunction[] {
-  return [changesFunction(), linesFunction(), scanFunction(), copyFunction()];
+  return [changesFunction(), linesFunction(), scanFunction()];
 }
 
 /** scan(recFirst, recLast, values, start, list) -> where the chunk, starting at `start`, ends. */
 export type ScanFunction = (recFirst: number, recLast: number, values: number, start: number, list: number) => number;
-/** copy(dst, src, length): memmove within the memory. */
-export type CopyFunction = (dst: number, src: number, length: number) => void;
-
-export interface ScanExports {
-  scan: ScanFunction;
-  copy: CopyFunction;
-}
 
 let compiled: WebAssembly.Module | undefined;
 
-/** The functions over an unshared `memory` (the module is compiled once per process). */
-export function instantiateScan(memory: WebAssembly.Memory): ScanExports {
+/** The scan over an unshared `memory` (the module is compiled once per process). */
+export function instantiateScan(memory: WebAssembly.Memory): ScanFunction {
   compiled ??= new WebAssembly.Module(moduleBytes(scanFunctions()));
-  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
-  return { scan: exports["scan"] as ScanFunction, copy: exports["copy"] as CopyFunction };
+  return instantiateOver(compiled, memory)["scan"] as ScanFunction;
 }

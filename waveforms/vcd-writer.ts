@@ -399,7 +399,7 @@ export class VcdWriter {
       });
     }
     this.plan = {
-      scan: instantiateScan(memory).scan,
+      scan: instantiateScan(memory),
       recordsEnd: records + (n - 1) * RECORD_BYTES,
       records,
       values,

@@ -1,14 +1,34 @@
 /**
  * WebAssembly binary encoding for the modules this project builds from bytes in its source
- * (no toolchain, no file to ship): the opcodes, section framing and names (the spec's
- * numbering; only what is used), and the module layout of the VCD encoders
+ * (no toolchain, no file to ship): LEB128 integers, the opcodes, section framing and names
+ * (the spec's numbering; only what is used), and the module layout of the VCD encoders
  * (vcd-scan-wasm.ts, vcd-cycle-wasm.ts: functions over one imported memory `env.memory`). The
- * kernel's subset compiler (hw/rtl/wasm/compile-class.ts) assembles its modules from the same
- * pieces.
+ * kernel's subset compiler (hw/rtl/wasm/compile-class.ts) and the NoC heap's copy function
+ * (hw/noc/heap.ts) are built from the same pieces.
  */
-import { sleb, uleb } from "./wasm-leb.ts";
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
 
-export { sleb, uleb };
+/** Signed LEB128 of an int32. */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  n |= 0;
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
 
 export const enum Op {
   Unreachable = 0x00,
@@ -76,7 +96,7 @@ export const enum Op {
   Simd = 0xfd,
 }
 /** After the 0xfc prefix. */
-export const MEMORY_COPY = 10;
+const MEMORY_COPY = 10;
 /** After the 0xfd prefix (all below 128, so one byte). */
 export const enum Simd {
   V128Store = 11,
@@ -106,6 +126,21 @@ export const v128 = (bytes: number[]): number[] => [...simd(Simd.V128Const), ...
 export const call = (f: number): number[] => [Op.Call, ...uleb(f)];
 /** memory.copy(dst, src, length), the three on the stack: a native memmove. */
 export const memoryCopy = (): number[] => [Op.Prefix, MEMORY_COPY, 0, 0];
+/** A SIMD memory access (after the 0xfd prefix): its opcode, alignment hint and offset. */
+export const simdMem = (op: Simd, offset: number, align = 0): number[] => [Op.Simd, op, align, ...uleb(offset)];
+
+/**
+ * copy(dst, src, length): memory.copy as an exported function (a typed array's copy into,
+ * out of or within shared memory goes through V8's relaxed atomics, word by word or slower).
+ */
+export function memoryCopyFunction(): WasmFunction {
+  return { params: [I32, I32, I32], results: [], locals: [], body: [...get(0), ...get(1), ...get(2), ...memoryCopy()], name: "copy" };
+}
+
+/** The exports of an instance of `module` over `memory` (its only import, `env.memory`). */
+export function instantiateOver(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Exports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports;
+}
 
 /** One function of a module: its signature, its locals after the parameters, its code. */
 export interface WasmFunction {
@@ -137,7 +172,7 @@ export function vec(items: readonly (readonly number[])[]): number[] {
 export const SECTION = { custom: 0, type: 1, import: 2, function: 3, global: 6, export: 7, code: 10 } as const;
 export const EXPORT_FUNC = 0x00;
 export const EXPORT_GLOBAL = 0x03;
-export const IMPORT_MEMORY = 0x02;
+const IMPORT_MEMORY = 0x02;
 
 /**
  * The import section of a module over one memory, `env.memory`: any unshared memory, or with

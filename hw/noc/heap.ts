@@ -1,4 +1,4 @@
-import { I32, get, memoryCopy, moduleBytes } from "../../waveforms/wasm-module.ts";
+import { instantiateOver, memoryCopyFunction, moduleBytes } from "../../waveforms/wasm-module.ts";
 
 /**
  * Backing store for register files kept in module-level typed arrays (router-fabric.ts,
@@ -35,9 +35,8 @@ export class RegisterHeap {
     this.memory = new WebAssembly.Memory({ initial: this.pages, maximum: this.pages, shared: true });
     this.buffer = this.memory.buffer;
     this.zero = new Uint8Array(this.buffer);
-    const copy = { params: [I32, I32, I32], results: [], locals: [], body: [...get(0), ...get(1), ...get(2), ...memoryCopy()], name: "copy" };
-    const module = new WebAssembly.Module(moduleBytes([copy], this.pages));
-    this.copy = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports["copy"] as (dst: number, src: number, bytes: number) => void;
+    const module = new WebAssembly.Module(moduleBytes([memoryCopyFunction()], this.pages));
+    this.copy = instantiateOver(module, this.memory)["copy"] as (dst: number, src: number, bytes: number) => void;
     this.free = [[0, this.bytes]];
   }
 

@@ -61,7 +61,10 @@ export class RegisterBank {
    * reset): a block that was idle compares it with the count it saw last and need not look at
    * the values when it is the same.
    */
-  generation = 0;
+  get generation(): number {
+    return this.events;
+  }
+  private events = 0;
 
   constructor(
     /** For messages: the bank's owner and purpose, e.g. `noc.links`. */
@@ -121,7 +124,7 @@ export class RegisterBank {
 
   /** A poke or a reset wrote current values (and the store alike). */
   markChanged(): void {
-    this.generation++;
+    this.events++;
   }
 
   /** Calls `fn` once the bank is elaborated (its store made, its arrays bound), e.g. to build tables of offsets. */
@@ -147,7 +150,7 @@ export class RegisterBank {
   latch(): void {
     if (!this.written) return;
     this.written = false;
-    this.generation++;
+    this.events++;
     NARROW.set(this.nextStore!, this.base);
   }
 

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { CONFIG_BYTES, cycleModuleBytes, writeCycleConfig, type CycleFunction } from "../../waveforms/vcd-cycle-wasm.ts";
 import { RECORD_BYTES, writeRecord } from "../../waveforms/vcd-scan-wasm.ts";
+import { instantiateOver } from "../../waveforms/wasm-module.ts";
 
 const PAGES = 2;
 const RECORDS = 128;
@@ -39,7 +40,7 @@ function setUp(records: number, periodPs: number): { memory: WebAssembly.Memory;
     fall: new TextEncoder().encode("0!\n"),
   });
   const module = new WebAssembly.Module(cycleModuleBytes(PAGES));
-  const cycle = new WebAssembly.Instance(module, { env: { memory } }).exports["cycle"] as CycleFunction;
+  const cycle = instantiateOver(module, memory)["cycle"] as CycleFunction;
   return { memory, cycle };
 }
 
