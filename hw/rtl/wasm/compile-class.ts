@@ -76,10 +76,14 @@ interface ArrayInfo {
 
 interface FunctionInfo {
   readonly key: string;
-  readonly index: number;
+  /** Index in the module, given when the function is first called (not inlined) or exported; -1 before. */
+  index: number;
   readonly node: ts.MethodDeclaration | ts.FunctionDeclaration;
   readonly source: SourceModule;
   readonly returnsValue: boolean;
+  /** The body's single `return` expression (singleReturn) and whether it is small (isSmallBody), worked out once. */
+  readonly returned: ts.Expression | undefined;
+  readonly small: boolean;
 }
 
 /** What a module's top level offers compiled code. */
@@ -148,7 +152,7 @@ class ClassCompiler {
     const entries = this.options.entries.map((name) => {
       const m = this.methods.get(name);
       if (!m) throw new DesignError(`${this.options.file}: ${this.options.className} has no method ${name}`);
-      return this.method(name, m);
+      return this.callable(this.method(name, m));
     });
     // functions are compiled in discovery order; compiling one may discover more
     const bodies: number[][] = [];
@@ -277,10 +281,23 @@ class ClassCompiler {
     if (known) return known;
     const type = node.type;
     if (!type) throw compileError(source, node, "a compiled function needs a declared return type");
-    const info: FunctionInfo = { key, index: this.functions.size, node, source, returnsValue: type.kind !== ts.SyntaxKind.VoidKeyword };
+    const info: FunctionInfo = {
+      key, index: -1, node, source, returnsValue: type.kind !== ts.SyntaxKind.VoidKeyword, returned: singleReturn(node), small: isSmallBody(node),
+    };
     this.functions.set(key, info);
-    this.queue.push(info);
     return info;
+  }
+
+  /**
+   * `f` as a function of the module (an entry, or called where it is not inlined): given an
+   * index and queued for compiling, once. A function only ever inlined is not in the module.
+   */
+  callable(f: FunctionInfo): FunctionInfo {
+    if (f.index < 0) {
+      f.index = this.queue.length;
+      this.queue.push(f);
+    }
+    return f;
   }
 
   /** `Class.method` for a method, the function's own name for a plain function. */
@@ -322,7 +339,7 @@ class ClassCompiler {
   }
 
   private assemble(entries: readonly FunctionInfo[], bodies: number[][]): Uint8Array<ArrayBuffer> {
-    const fns = [...this.functions.values()];
+    const fns = this.queue;
     const signature = (f: FunctionInfo): string => `${f.node.parameters.length}:${f.returnsValue ? 1 : 0}`;
     const types = [...new Set(fns.map(signature))];
     const typeBytes = types.map((t) => {
@@ -813,11 +830,10 @@ class FunctionCompiler {
     } else if (ts.isIdentifier(callee)) f = this.cc.plainFunction(this.mod, callee.text);
     if (!f) throw this.error(callee, `call of ${callee.getText(this.mod.file)} is outside the subset`);
     if (e.arguments.length !== f.node.parameters.length) throw this.error(e, `${f.key} takes ${f.node.parameters.length} arguments`);
-    const returned = singleReturn(f);
-    if (returned !== undefined && want && !this.inlining.has(f)) return this.inline(f, e, returned);
-    if (!want && !f.returnsValue && !this.inlining.has(f) && isSmallBody(f)) return void this.inlineVoid(f, e);
+    if (f.returned !== undefined && want && f.returnsValue && !this.inlining.has(f)) return this.inline(f, e, f.returned);
+    if (!want && !f.returnsValue && !this.inlining.has(f) && f.small) return void this.inlineVoid(f, e);
     for (const a of e.arguments) this.value(a);
-    this.emit(Op.Call, ...uleb(f.index));
+    this.emit(Op.Call, ...uleb(this.cc.callable(f).index));
     if (want && !f.returnsValue) throw this.error(e, `${f.key} returns nothing`);
     if (!want && f.returnsValue) this.emit(Op.Drop);
     return want ? "i" : undefined;
@@ -881,22 +897,22 @@ class FunctionCompiler {
 /** Statements a void body may have (counted at every depth) to be inlined at its calls: helpers, not whole steps. */
 const INLINE_STATEMENTS = 12;
 
-/** Whether f's body is small enough to inline (INLINE_STATEMENTS). */
-function isSmallBody(f: FunctionInfo): boolean {
+/** Whether a body is small enough to inline (INLINE_STATEMENTS). */
+function isSmallBody(f: ts.MethodDeclaration | ts.FunctionDeclaration): boolean {
   let n = 0;
   const visit = (node: ts.Node): void => {
     if (ts.isStatement(node) && !ts.isBlock(node)) n++;
     if (n <= INLINE_STATEMENTS) ts.forEachChild(node, visit);
   };
-  const body = f.node.body;
+  const body = f.body;
   if (!body) return false;
   body.statements.forEach(visit);
   return n <= INLINE_STATEMENTS;
 }
 
 /** The expression of a function whose body is exactly `return <expression>;`, else undefined. */
-function singleReturn(f: FunctionInfo): ts.Expression | undefined {
-  const statements = f.node.body?.statements;
+function singleReturn(f: ts.MethodDeclaration | ts.FunctionDeclaration): ts.Expression | undefined {
+  const statements = f.body?.statements;
   if (statements?.length !== 1) return undefined;
   const only = statements[0]!;
   return ts.isReturnStatement(only) ? only.expression : undefined;
