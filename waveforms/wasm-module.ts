@@ -154,24 +154,24 @@ export interface WasmFunction {
   name?: string;
 }
 
-export function section(id: number, payload: readonly number[]): number[] {
+function section(id: number, payload: readonly number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
 
 /** A name: its UTF-8 length, then its bytes. */
-export function wasmName(s: string): number[] {
+function wasmName(s: string): number[] {
   const bytes = Array.from(new TextEncoder().encode(s));
   return [...uleb(bytes.length), ...bytes];
 }
 
 /** A vector: its length, then its items. */
-export function vec(items: readonly (readonly number[])[]): number[] {
+function vec(items: readonly (readonly number[])[]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-export const SECTION = { custom: 0, type: 1, import: 2, function: 3, global: 6, export: 7, code: 10 } as const;
-export const EXPORT_FUNC = 0x00;
-export const EXPORT_GLOBAL = 0x03;
+const SECTION = { custom: 0, type: 1, import: 2, function: 3, global: 6, export: 7, code: 10 } as const;
+const EXPORT_FUNC = 0x00;
+const EXPORT_GLOBAL = 0x03;
 const IMPORT_MEMORY = 0x02;
 
 /**
@@ -179,29 +179,47 @@ const IMPORT_MEMORY = 0x02;
  * `sharedPages` a shared one of at most that many pages (limits flags 0: a minimum only; 3: a
  * minimum and a maximum, shared).
  */
-export function memoryImport(sharedPages?: number): number[] {
+function memoryImport(sharedPages?: number): number[] {
   const limits = sharedPages === undefined ? [0x00, 0x00] : [0x03, 0x00, ...uleb(sharedPages)];
   return section(SECTION.import, vec([[...wasmName("env"), ...wasmName("memory"), IMPORT_MEMORY, ...limits]]));
 }
-export const MAGIC_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] as const;
+const MAGIC_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00] as const;
 
 /**
  * A module importing env.memory (`memoryImport`), with `functions` in this order (a Call names a function by its
  * index in the list).
  */
-export function moduleBytes(functions: readonly WasmFunction[], sharedPages?: number): Uint8Array<ArrayBuffer> {
-  const types = functions.map((f) => [0x60, ...uleb(f.params.length), ...f.params, ...uleb(f.results.length), ...f.results]);
+export function moduleBytes(functions: readonly WasmFunction[], sharedPages?: number, extras: ModuleExtras = {}): Uint8Array<ArrayBuffer> {
+  // one type per distinct signature
+  const signatures = functions.map((f) => [0x60, ...uleb(f.params.length), ...f.params, ...uleb(f.results.length), ...f.results]);
+  const types = [...new Set(signatures.map((t) => t.join(",")))];
   const codes = functions.map((f) => {
     const code = [...uleb(f.locals.length), ...f.locals.flatMap(([count, type]) => [...uleb(count), type]), ...f.body, Op.End];
     return [...uleb(code.length), ...code];
   });
-  const exported = functions.flatMap((f, i) => (f.name === undefined ? [] : [[...wasmName(f.name), EXPORT_FUNC, ...uleb(i)]]));
+  const globals = extras.globals ?? [];
+  const exported = [
+    ...functions.flatMap((f, i) => (f.name === undefined ? [] : [[...wasmName(f.name), EXPORT_FUNC, ...uleb(i)]])),
+    ...globals.map((g, k) => [...wasmName(g), EXPORT_GLOBAL, ...uleb(k)]),
+  ];
+  const names = extras.names;
   return new Uint8Array([
     ...MAGIC_VERSION,
-    ...section(SECTION.type, vec(types)), // one type per function
+    ...section(SECTION.type, vec(types.map((t) => t.split(",").map(Number)))),
     ...memoryImport(sharedPages),
-    ...section(SECTION.function, vec(functions.map((_, i) => uleb(i)))),
+    ...section(SECTION.function, vec(signatures.map((t) => uleb(types.indexOf(t.join(",")))))),
+    ...(globals.length > 0 ? section(SECTION.global, vec(globals.map(() => [I32, 0x01, Op.I32Const, 0, Op.End]))) : []),
     ...section(SECTION.export, vec(exported)),
     ...section(SECTION.code, vec(codes)),
+    // the "name" section (subsection 1: function names): profilers and stack traces show them
+    ...(names === undefined ? [] : section(SECTION.custom, [...wasmName("name"), ...section(1, vec(names.map((n, i) => [...uleb(i), ...wasmName(n)])))])),
   ]);
+}
+
+/** What a module may have besides its functions (moduleBytes). */
+export interface ModuleExtras {
+  /** Mutable i32 globals, initially 0, exported under these names (global k is the k-th). */
+  readonly globals?: readonly string[];
+  /** A name per function, in a "name" section. */
+  readonly names?: readonly string[];
 }

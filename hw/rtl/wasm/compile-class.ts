@@ -32,9 +32,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ts } from "ts-morph";
 import { DesignError } from "../errors.ts";
-import {
-  EXPORT_FUNC, EXPORT_GLOBAL, I32, MAGIC_VERSION, Op, SECTION, VOID, memoryImport, section, sleb, uleb, vec, wasmName,
-} from "../../../waveforms/wasm-module.ts";
+import { I32, Op, VOID, moduleBytes, sleb, uleb, type WasmFunction } from "../../../waveforms/wasm-module.ts";
 
 export interface ClassCompileOptions {
   /** Path of the TypeScript source. */
@@ -72,6 +70,12 @@ interface ArrayInfo {
   base: number;
   /** Elements of a scratch array, or -1 for a view of the memory. */
   readonly length: number;
+}
+
+/** A compiled function: its locals beyond the parameters (all i32) and its code (without the final End; scratch references unresolved). */
+interface CompiledBody {
+  readonly locals: number;
+  readonly code: number[];
 }
 
 interface FunctionInfo {
@@ -155,7 +159,7 @@ class ClassCompiler {
       return this.callable(this.method(name, m));
     });
     // functions are compiled in discovery order; compiling one may discover more
-    const bodies: number[][] = [];
+    const bodies: CompiledBody[] = [];
     for (let k = 0; k < this.queue.length; k++) bodies.push(new FunctionCompiler(this, this.queue[k]!).compile());
     this.placeScratch();
     return { module: new WebAssembly.Module(this.assemble(entries, bodies)), fields: [...this.globals.keys()] };
@@ -338,33 +342,15 @@ class ClassCompiler {
     scratch.forEach((a, k) => (a.base = base + offsets[k]!));
   }
 
-  private assemble(entries: readonly FunctionInfo[], bodies: number[][]): Uint8Array<ArrayBuffer> {
-    const fns = this.queue;
-    const signature = (f: FunctionInfo): string => `${f.node.parameters.length}:${f.returnsValue ? 1 : 0}`;
-    const types = [...new Set(fns.map(signature))];
-    const typeBytes = types.map((t) => {
-      const [params, results] = t.split(":").map(Number) as [number, number];
-      return [0x60, ...vec(Array.from({ length: params }, () => [I32])), ...vec(Array.from({ length: results }, () => [I32]))];
-    });
-    const globals = [...this.globals.keys()];
-    const code = bodies.map((b) => this.resolveScratch(b));
-    return new Uint8Array([
-      ...MAGIC_VERSION,
-      ...section(SECTION.type, vec(typeBytes)),
-      ...memoryImport(this.options.sharedPages),
-      ...section(SECTION.function, vec(fns.map((f) => uleb(types.indexOf(signature(f)))))),
-      ...section(SECTION.global, vec(globals.map(() => [I32, 0x01, Op.I32Const, 0, Op.End]))),
-      ...section(SECTION.export, vec([
-        ...entries.map((f) => [...wasmName((f.node.name as ts.Identifier).text), EXPORT_FUNC, ...uleb(f.index)]),
-        ...globals.map((g, k) => [...wasmName(g), EXPORT_GLOBAL, ...uleb(k)]),
-      ])),
-      ...section(SECTION.code, vec(code.map((b) => [...uleb(b.length), ...b]))),
-      // the "name" section (subsection 1: function names): profilers and stack traces show the methods' names
-      ...section(SECTION.custom, [
-        ...wasmName("name"),
-        ...section(1, vec(fns.map((f) => [...uleb(f.index), ...wasmName(this.displayName(f))]))),
-      ]),
-    ]);
+  private assemble(entries: readonly FunctionInfo[], bodies: readonly CompiledBody[]): Uint8Array<ArrayBuffer> {
+    const functions = this.queue.map((f, k): WasmFunction => ({
+      params: f.node.parameters.map(() => I32),
+      results: f.returnsValue ? [I32] : [],
+      locals: bodies[k]!.locals > 0 ? [[bodies[k]!.locals, I32]] : [],
+      body: this.resolveScratch(bodies[k]!.code),
+      name: entries.includes(f) ? (f.node.name as ts.Identifier).text : undefined,
+    }));
+    return moduleBytes(functions, this.options.sharedPages, { globals: [...this.globals.keys()], names: this.queue.map((f) => this.displayName(f)) });
   }
 
   /**
@@ -438,15 +424,13 @@ class FunctionCompiler {
     this.locals = fn.node.parameters.length;
   }
 
-  compile(): number[] {
+  compile(): CompiledBody {
     const body = this.fn.node.body;
     if (!body) throw this.error(this.fn.node, "no body");
     this.block(body.statements);
     // a function with a result ends with an explicit return; the validator wants a value here
     if (this.fn.returnsValue) this.code.push(Op.Unreachable);
-    this.code.push(Op.End);
-    const extra = this.locals - this.fn.node.parameters.length;
-    return [...(extra > 0 ? [1, ...uleb(extra), I32] : [0]), ...this.code];
+    return { locals: this.locals - this.fn.node.parameters.length, code: this.code };
   }
 
   private error(node: ts.Node, message: string): DesignError {
