@@ -24,7 +24,7 @@ import { existsSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { writeFailure } from "./threaded-sink.ts";
 import { CONFIG_BYTES, cycleModuleBytes, writeCycleConfig, type SnapshotAddresses } from "./vcd-cycle-wasm.ts";
-import { lineBound, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, type ScanFunction } from "./vcd-scan-wasm.ts";
+import { lineBound, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, TIME_LINE_MAX, type ScanFunction } from "./vcd-scan-wasm.ts";
 import {
   CLOSING,
   CONTROL_WORDS,
@@ -63,8 +63,6 @@ const RING_BYTES = 32 << 20;
 const FLUSH_BYTES = 2 << 20;
 const OUT_BUFFERS = 4;
 const BLOCK = 4096;
-/** "#" + 16 digits + "\n" with room to spare, and a clock line. */
-const TIME_LINE_MAX = 24;
 const CLOCK_LINE_MAX = 8;
 
 /**

@@ -8,7 +8,7 @@ import {
   vcdIdCode,
   type VcdVariable,
 } from "./vcd-header.ts";
-import { instantiateScan, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, writeRecord, type ScanFunction } from "./vcd-scan-wasm.ts";
+import { instantiateScan, RECORD_BYTES, SCAN_LIST_BYTES, SCAN_SLACK, TIME_LINE_MAX, writeRecord, type ScanFunction } from "./vcd-scan-wasm.ts";
 import { FileSink, type VcdSink } from "./vcd-sink.ts";
 
 export type { VcdVariable, VcdVarKind } from "./vcd-header.ts";
@@ -123,8 +123,6 @@ const CH_0 = 48;
 const CH_B = 98;
 const CH_NL = 10;
 const CH_HASH = 35;
-/** "#" + 16 digits (times are safe integers) + "\n", with room to spare. */
-const TIME_LINE_MAX = 24;
 
 // Binary digits are written 8 at a time as one 8-byte store: a float64 whose bytes are the 8
 // ASCII digits. Every byte is 0x30 or 0x31 (padding included), so each pattern is an ordinary
