@@ -63,6 +63,18 @@ describe("rtl: WebAssembly subset compiler", () => {
     expect(asked).to.equal(32); // Int32Array(4 * 2)
   });
 
+  it("puts an index's constant addends in the access's offset (the rest of the index must not be negative)", () => {
+    const compiled = compileClass({ file: fixture("subset-block.ts"), className: "SubsetBlock", entries: ["fourAfter"], reserveScratch: () => SCRATCH_AT });
+    const fourAfter = new WebAssembly.Instance(compiled.module, { env: { memory: MEMORY } }).exports["fourAfter"] as (x: number) => number;
+    const js = new SubsetBlock(1, true);
+    for (let i = 0; i < 16; i++) M32[i] = 100 + i;
+    expect([fourAfter(0), fourAfter(5)]).to.deep.equal([104, 109]);
+    expect([js.fourAfter(0), js.fourAfter(5)]).to.deep.equal([104, 109]);
+    // JavaScript reaches M32[3]; the compiled access adds 16 bytes to the address of M32[-1]
+    expect(js.fourAfter(-1)).to.equal(103);
+    expect(() => fourAfter(-1)).to.throw(WebAssembly.RuntimeError, /out of bounds/);
+  });
+
   const refused: [string, RegExp][] = [
     ["division", /outside-subset\.ts:9:14: wasm subset: operator \/ is outside the subset/],
     ["objectField", /outside-subset\.ts:12:12: wasm subset: only this\.<field>, Enum\.<member> and constants are allowed/],
