@@ -18,8 +18,11 @@ interface Run {
   workerSteps: number[];
 }
 
-/** Two 6x6 planes under random single-flit traffic (offered 0.35 per node and plane) for `cycles`; hashes every ejected flit. */
-function run(threads: 1 | 2, cycles: number): Run {
+/**
+ * Two 6x6 planes under random single-flit traffic (offered 0.35 per node and plane) for `cycles`;
+ * hashes every ejected flit. `poke` runs between two cycles, at cycle `pokeAt`.
+ */
+function run(threads: 1 | 2, cycles: number, pokeAt = -1, poke?: (sim: Simulator) => void): Run {
   const mesh = new Mesh(null, "noc", { width: 6, height: 6, networks: 2, router: { ...DEFAULT_ROUTER, threads } });
   const sim = new Simulator(mesh);
   sim.reset();
@@ -41,6 +44,7 @@ function run(threads: 1 | 2, cycles: number): Run {
       }
     }
     sim.step();
+    if (c === pokeAt) poke!(sim);
     for (let k = 0; k < 2; k++) {
       for (let n = 0; n < N; n++) {
         const e = mesh.ports[k]![n]!;
@@ -68,5 +72,18 @@ describe("noc: two router threads", function () {
       expect({ flits: two.flits, hash: two.hash, error: two.error }).to.deep.equal({ flits: one.flits, hash: one.hash, error: null });
       for (const steps of two.workerSteps) expect(steps, "routers stepped by a plane's worker").to.be.greaterThan(0);
     }
+  });
+
+  it("see a link register poked between two loaded cycles as one thread does (the worker's link copy from the edge is stale then)", () => {
+    // a flit naming VC 20 (of 16) on router (0,0)'s east output: router (1,0) must record it in the next cycle
+    const poke = (sim: Simulator): void => {
+      // give the worker time for its copy at the edge first (it takes about a microsecond)
+      const t = performance.now();
+      while (performance.now() - t < 5);
+      sim.poke("noc.n1_r_0_0.o_e[0]", makeCtl({ head: true, tail: true, vc: 20, dest: 2 }));
+    };
+    const one = run(1, 60, 40, poke);
+    expect(one.error).to.match(/^noc\.n1_r_1_0 cycle 41: flit on input w names VC 20 >= 16/);
+    expect(run(2, 60, 40, poke).error).to.equal(one.error);
   });
 });
