@@ -23,29 +23,35 @@
 import { Worker } from "node:worker_threads";
 import { SimulationError } from "../rtl/index.ts";
 
+/**
+ * Words of the shared control array. What one thread writes while the other polls gets a cache
+ * line of its own (16 words): the worker spins on GO, both threads race for CLAIM, the
+ * simulation thread waits on FINISHED; on one line, every write to one of them took the line
+ * from the spinning thread and back.
+ */
 const enum Ctl {
   GO = 0,
   /** Routers not claimed yet, lo | hi << 16: range [lo, hi); the worker claims from lo, the simulation thread from hi. */
-  CLAIM = 1,
+  CLAIM = 16,
   /** Routers stepped in this cycle (by either thread). */
-  FINISHED = 2,
+  FINISHED = 32,
   /** 1 when a router the worker stepped in this cycle is still busy. */
-  ACTIVE = 3,
-  STOP = 4,
-  /** 1 while the worker sleeps in Atomics.wait (GO's writer must notify it). */
-  SLEEPING = 5,
-  /** 1 when the worker failed; its message is in the error bytes. */
-  FAILED = 6,
-  /** 1 once the worker's instance is ready (it notifies). */
-  READY = 7,
-  /** Routers the worker has stepped, in all (statistics, tests). */
-  WORKER_STEPS = 8,
+  ACTIVE = 33,
   /** The edge copy (copyAtEdge): Copy state, and its destination, source and length in bytes. */
-  COPY = 9,
-  COPY_DST = 10,
-  COPY_SRC = 11,
-  COPY_BYTES = 12,
-  WORDS = 13,
+  COPY = 48,
+  COPY_DST = 49,
+  COPY_SRC = 50,
+  COPY_BYTES = 51,
+  STOP = 64,
+  /** 1 while the worker sleeps in Atomics.wait (GO's writer must notify it). */
+  SLEEPING = 65,
+  /** 1 when the worker failed; its message is in the error bytes. */
+  FAILED = 66,
+  /** 1 once the worker's instance is ready (it notifies). */
+  READY = 67,
+  /** Routers the worker has stepped, in all (statistics, tests). */
+  WORKER_STEPS = 68,
+  WORDS = 80,
 }
 
 /** States of the edge copy: whichever thread takes a pending copy makes it. */
