@@ -26,8 +26,6 @@ export class RegisterHeap {
   private readonly free: number[][];
   private readonly release = new FinalizationRegistry<number[]>((r) => this.give(r[0]!, r[1]!));
   private readonly zero: Uint8Array;
-  /** The module of copyWords' memory.copy (a router thread instantiates it too). */
-  readonly copyModule: WebAssembly.Module;
   /** memory.copy(dst, src, bytes) over the heap (copyWords). */
   private readonly copy: (dst: number, src: number, bytes: number) => void;
 
@@ -37,8 +35,8 @@ export class RegisterHeap {
     this.memory = new WebAssembly.Memory({ initial: this.pages, maximum: this.pages, shared: true });
     this.buffer = this.memory.buffer;
     this.zero = new Uint8Array(this.buffer);
-    this.copyModule = new WebAssembly.Module(moduleBytes([memoryCopyFunction()], this.pages));
-    this.copy = instantiateOver(this.copyModule, this.memory)["copy"] as (dst: number, src: number, bytes: number) => void;
+    const module = new WebAssembly.Module(moduleBytes([memoryCopyFunction()], this.pages));
+    this.copy = instantiateOver(module, this.memory)["copy"] as (dst: number, src: number, bytes: number) => void;
     this.free = [[0, this.bytes]];
   }
 

@@ -392,11 +392,6 @@ export class RouterFabric {
   private linkWords = 0;
   /** The link bank's generation when the copy was last refreshed. */
   private linkGeneration = -1;
-  /**
-   * With two threads: the generation the bank will have after the latch at the edge where the
-   * worker copied the links (finishCycle); any other means the copy is stale (a poke, a reset).
-   */
-  private edgeCopyGeneration = -1;
   private linkBank: RegisterBank | undefined;
   /** The stepping router's input table and first output word (in the link bank's next-value store). */
   private srcB = 0;
@@ -577,7 +572,7 @@ export class RouterFabric {
     const globals: Record<string, number> = {};
     const self = this as unknown as Record<string, number | boolean>;
     for (const f of compiled.fields) globals[f] = Number(self[f]);
-    const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory, copyModule: HEAP.copyModule, globals, count: this.count, step: this.stepRange, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
+    const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory, globals, count: this.count, step: this.stepRange, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
     LANES.register(this, { lane, key, compiled });
     return lane;
   }
@@ -721,9 +716,7 @@ export class RouterFabric {
    * registers are resettable: the kernel clears them.
    */
   resetAll(): void {
-    // a cycle left unfinished by an exception, or the edge copy: the worker must be done first
-    this.finishRouters();
-    this.lane?.takeCopy();
+    this.finishCycle(); // a cycle left unfinished by an exception: the worker must be done first
     for (let ri = 0; ri < this.count; ri++) this.clearState(ri);
     this.planeIdle = false;
   }
@@ -734,18 +727,15 @@ export class RouterFabric {
    * is idle and no flit or credit arrives, only their clocks move.
    */
   stepAll(): void {
-    if (this.lane !== undefined) this.finishRouters(); // a cycle left unfinished by an exception: the worker must be done first
+    if (this.lane !== undefined) this.finishCycle(); // a cycle left unfinished by an exception: the worker must be done first
     const c = this.compiled;
     const bank = this.linkBank!;
     // the copy is refreshed whenever the links changed (the NIs read it too, ni-fabric.ts), from
     // the next-value store: nothing has written it yet in this cycle, so it holds the current
-    // values (the latch copied it; a poke or a reset writes both). With two threads the worker
-    // made it at the edge, unless something wrote the store after that.
-    const generation = bank.generation;
-    const changed = generation !== this.linkGeneration;
-    this.linkGeneration = generation;
-    const copied = this.lane !== undefined && this.lane.takeCopy() && generation === this.edgeCopyGeneration;
-    if (changed && !copied) HEAP.copyWords(this.linkCur, this.linkNext, this.linkWords);
+    // values (the latch copied it; a poke or a reset writes both)
+    const changed = bank.generation !== this.linkGeneration;
+    this.linkGeneration = bank.generation;
+    if (changed) HEAP.copyWords(this.linkCur, this.linkNext, this.linkWords);
     // an idle plane wakes only for a valid flit or a credit: not while its links hold still
     if (this.planeIdle && (!changed || this.wakeVec!.reduceOr() === 0)) {
       if (c !== undefined) c.idle();
@@ -762,24 +752,11 @@ export class RouterFabric {
     this.lane.start();
   }
 
-  /**
-   * The clock edge, before the link bank latches: with two threads, every router must be
-   * stepped; then the worker, idle while this thread latches, refreshes the link copy for the
-   * next cycle (the latch adds one to the bank's generation: the bank was written).
-   */
+  /** The clock edge, before the link bank latches: with two threads, every router must be stepped. */
   finishCycle(): void {
-    if (!this.finishRouters()) return;
-    this.lane!.copyAtEdge(this.linkCur * 4, this.linkNext * 4, this.linkWords * 4);
-    this.edgeCopyGeneration = this.linkBank!.generation + 1;
-  }
-
-  /** Waits for the routers of a cycle the lane started; false when none was started. */
-  private finishRouters(): boolean {
-    if (this.lane === undefined) return false;
+    if (this.lane === undefined) return;
     const active = this.lane.finish();
-    if (active < 0) return false;
-    this.planeIdle = active === 0;
-    return true;
+    if (active >= 0) this.planeIdle = active === 0;
   }
 
   /** A cycle of the idle plane: every router's clock moves on. */

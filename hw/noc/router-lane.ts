@@ -37,29 +37,16 @@ const enum Ctl {
   FINISHED = 32,
   /** 1 when a router the worker stepped in this cycle is still busy. */
   ACTIVE = 33,
-  /** The edge copy (copyAtEdge): Copy state, and its destination, source and length in bytes. */
-  COPY = 48,
-  COPY_DST = 49,
-  COPY_SRC = 50,
-  COPY_BYTES = 51,
-  STOP = 64,
+  STOP = 48,
   /** 1 while the worker sleeps in Atomics.wait (GO's writer must notify it). */
-  SLEEPING = 65,
+  SLEEPING = 49,
   /** 1 when the worker failed; its message is in the error bytes. */
-  FAILED = 66,
+  FAILED = 50,
   /** 1 once the worker's instance is ready (it notifies). */
-  READY = 67,
+  READY = 51,
   /** Routers the worker has stepped, in all (statistics, tests). */
-  WORKER_STEPS = 68,
-  WORDS = 80,
-}
-
-/** States of the edge copy: whichever thread takes a pending copy makes it. */
-const enum Copy {
-  NONE = 0,
-  PENDING = 1,
-  TAKEN = 2,
-  DONE = 3,
+  WORKER_STEPS = 52,
+  WORDS = 64,
 }
 
 /**
@@ -83,13 +70,12 @@ const STARTUP_WAIT_MS = 5000;
 
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { module, copyModule, memory, globals, ctl, error, spins } = workerData;
+const { module, memory, globals, ctl, error, spins } = workerData;
 ${claimSize.toString()}
 try {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   for (const [name, value] of Object.entries(globals)) instance.exports[name].value = value;
   const step = instance.exports.stepRouters;
-  const copy = new WebAssembly.Instance(copyModule, { env: { memory } }).exports.copy;
   Atomics.store(ctl, ${Ctl.READY}, 1);
   Atomics.notify(ctl, ${Ctl.READY});
   let last = 0;
@@ -105,11 +91,6 @@ try {
     }
     if (Atomics.load(ctl, ${Ctl.STOP}) === 1) break;
     last = g;
-    if (Atomics.load(ctl, ${Ctl.COPY}) === ${Copy.PENDING} && Atomics.compareExchange(ctl, ${Ctl.COPY}, ${Copy.PENDING}, ${Copy.TAKEN}) === ${Copy.PENDING}) {
-      copy(Atomics.load(ctl, ${Ctl.COPY_DST}), Atomics.load(ctl, ${Ctl.COPY_SRC}), Atomics.load(ctl, ${Ctl.COPY_BYTES}));
-      Atomics.store(ctl, ${Ctl.COPY}, ${Copy.DONE});
-      continue;
-    }
     // atomics on the shared line are what a chunk costs beyond its routers: a claim per chunk;
     // "busy" and the count of routers stepped once per cycle (the simulation thread only asks
     // whether busy is 0, and waits for the count once the claims are gone)
@@ -147,8 +128,6 @@ export type StepRange = (from: number, to: number) => number;
 export interface LaneSetup {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
-  /** A module exporting copy(dst, src, bytes) (memory.copy) over that memory: the worker's edge copy. */
-  readonly copyModule: WebAssembly.Module;
   /** Initial values of the instance's globals (the fabric's fields). */
   readonly globals: Readonly<Record<string, number>>;
   /** Routers of the plane (0..count-1). */
@@ -181,7 +160,7 @@ export class RouterLane {
     this.count = setup.count;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: setup.module, copyModule: setup.copyModule, memory: setup.memory, globals: setup.globals, ctl: this.ctl, error: this.error, spins: SPINS_BEFORE_SLEEP },
+      workerData: { module: setup.module, memory: setup.memory, globals: setup.globals, ctl: this.ctl, error: this.error, spins: SPINS_BEFORE_SLEEP },
     });
     // an error outside the worker's own handler (it could not even start) ends the lane, not the process
     this.worker.on("error", (e) => this.markDead(`the router thread could not start: ${e.message}`));
@@ -249,40 +228,6 @@ export class RouterLane {
     }
     this.running = false;
     return active | Atomics.load(ctl, Ctl.ACTIVE);
-  }
-
-  /**
-   * At the clock edge, once the cycle is finished: asks the worker to copy `bytes` bytes of the
-   * memory from `src` to `dst` while this thread latches the registers (the worker is idle
-   * then). `takeCopy` says whether it was made.
-   */
-  copyAtEdge(dst: number, src: number, bytes: number): void {
-    const ctl = this.ctl;
-    Atomics.store(ctl, Ctl.COPY_DST, dst);
-    Atomics.store(ctl, Ctl.COPY_SRC, src);
-    Atomics.store(ctl, Ctl.COPY_BYTES, bytes);
-    Atomics.store(ctl, Ctl.COPY, Copy.PENDING);
-    this.gen = (this.gen + 1) & 0x3fffffff;
-    Atomics.store(ctl, Ctl.GO, this.gen);
-    if (Atomics.load(ctl, Ctl.SLEEPING) === 1) Atomics.notify(ctl, Ctl.GO);
-  }
-
-  /**
-   * The edge copy asked for, if any: true once the worker has made it; false when there was none
-   * or the worker had not begun it (it never will: the caller copies).
-   */
-  takeCopy(): boolean {
-    const ctl = this.ctl;
-    const state = Atomics.load(ctl, Ctl.COPY);
-    if (state === Copy.NONE) return false;
-    if (state === Copy.PENDING && Atomics.compareExchange(ctl, Ctl.COPY, Copy.PENDING, Copy.NONE) === Copy.PENDING) return false;
-    let n = 0;
-    while (Atomics.load(ctl, Ctl.COPY) !== Copy.DONE) {
-      if (Atomics.load(ctl, Ctl.FAILED) === 1) this.check();
-      if (++n === SPINS_BEFORE_GIVING_UP) throw this.markDead("the router thread does not answer");
-    }
-    Atomics.store(ctl, Ctl.COPY, Copy.NONE);
-    return true;
   }
 
   /** Stops the worker (it exits at its next look at GO). */
