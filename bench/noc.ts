@@ -5,12 +5,52 @@
  * The loaded case runs with each router engine: the compiled one (WebAssembly, the default),
  * the compiled one with a second thread stepping routers (`-2threads`, RouterParams.threads)
  * and the same router code as JavaScript (`-js`), so their ratios are measured in one run.
- * Options: --cycles N (default 20000), --rate R (default 0.3), --seed S.
+ *
+ * The host's other jobs move a run's speed by a quarter or more from minute to minute, so the
+ * configurations run in rounds (each round runs every configuration once, a fresh network
+ * each time) and each line gives the median over the rounds (`cyclesPerSecond`), the best and
+ * every run: compare medians of one invocation.
+ * Options: --cycles N (default 20000), --rate R (default 0.3), --seed S, --rounds K (default 3).
  */
 import { buildExperiment } from "../hw/noc/experiment.ts";
 import { DEFAULT_ROUTER } from "../hw/noc/params.ts";
 
 const BOOKSIM_CPS = 1400;
+
+interface Config {
+  readonly name: string;
+  readonly rate: number;
+  readonly engine: "wasm" | "js";
+  readonly threads: 1 | 2;
+}
+
+interface Sample {
+  readonly cps: number;
+  readonly cpuCps: number;
+  readonly flitsPerCycle: number;
+}
+
+/** One run: a fresh network, a warm-up (fills it, lets V8 optimise), then `cycles` timed. */
+function measure(config: Config, cycles: number, seed: number): Sample {
+  const { top, sim } = buildExperiment({
+    width: 8, height: 8, router: { ...DEFAULT_ROUTER, engine: config.engine, threads: config.threads }, pattern: { name: "uniform" }, rate: config.rate, packetSize: 1, seed, warmup: 0, measure: 1 << 30,
+  });
+  const warmup = 3000;
+  sim.step(warmup);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  sim.step(cycles);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const flits = top.endpoints.reduce((s, e) => s + e.accepted.value, 0);
+  return { cps: cycles / seconds, cpuCps: cycles / ((cpu.user + cpu.system) / 1e6), flitsPerCycle: flits / (cycles + warmup) };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 
 export async function main(args: string[]): Promise<void> {
   const value = (flag: string, fallback: number): number => {
@@ -20,31 +60,39 @@ export async function main(args: string[]): Promise<void> {
   const cycles = value("--cycles", 20000);
   const seed = value("--seed", 1);
   const rate = value("--rate", 0.3);
-  const runs: [number, "wasm" | "js", 1 | 2][] = [[rate, "wasm", 1], [rate, "wasm", 2], [rate, "js", 1], [0, "wasm", 1]];
-  for (const [rate, engine, threads] of runs) {
-    const { top, sim } = buildExperiment({
-      width: 8, height: 8, router: { ...DEFAULT_ROUTER, engine, threads }, pattern: { name: "uniform" }, rate, packetSize: 1, seed, warmup: 0, measure: 1 << 30,
-    });
-    sim.step(3000); // warm-up: fill the network, let V8 optimise
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    sim.step(cycles);
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const flits = top.endpoints.reduce((s, e) => s + e.accepted.value, 0);
-    const cps = Math.round(cycles / seconds);
+  const rounds = value("--rounds", 3);
+  const loaded = `noc-8x8-uniform-${rate.toFixed(2)}`;
+  const configs: Config[] = [
+    { name: loaded, rate, engine: "wasm", threads: 1 },
+    { name: `${loaded}-2threads`, rate, engine: "wasm", threads: 2 },
+    { name: `${loaded}-js`, rate, engine: "js", threads: 1 },
+    { name: "noc-8x8-idle", rate: 0, engine: "wasm", threads: 1 },
+  ];
+  const samples = configs.map((): Sample[] => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < configs.length; k++) {
+      samples[k]!.push(measure(configs[k]!, cycles, seed));
+      // a turn of the event loop between networks: the NoC heap gets a collected network's memory back then
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  configs.forEach((c, k) => {
+    const runs = samples[k]!;
+    const cps = Math.round(median(runs.map((s) => s.cps)));
     console.log(JSON.stringify({
-      name: (rate > 0 ? `noc-8x8-uniform-${rate.toFixed(2)}` : "noc-8x8-idle") + (engine === "js" ? "-js" : "") + (threads === 2 ? "-2threads" : ""),
-      engine,
-      threads,
+      name: c.name,
+      engine: c.engine,
+      threads: c.threads,
       cycles,
-      seconds: +seconds.toFixed(4),
+      rounds,
       cyclesPerSecond: cps,
-      cpuCyclesPerSecond: Math.round(cycles / ((cpu.user + cpu.system) / 1e6)),
+      bestCyclesPerSecond: Math.round(Math.max(...runs.map((s) => s.cps))),
+      runsCyclesPerSecond: runs.map((s) => Math.round(s.cps)),
+      cpuCyclesPerSecond: Math.round(median(runs.map((s) => s.cpuCps))),
       booksimCyclesPerSecond: BOOKSIM_CPS,
       speedupVsBooksim: +(cps / BOOKSIM_CPS).toFixed(2),
       goalCyclesPerSecond: 28000,
-      flitsPerCycle: +(flits / (cycles + 3000)).toFixed(2),
+      flitsPerCycle: +runs[0]!.flitsPerCycle.toFixed(2),
     }));
-  }
+  });
 }
