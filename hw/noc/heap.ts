@@ -1,4 +1,5 @@
 import { instantiateOver, memoryCopyFunction, moduleBytes } from "../../waveforms/wasm-module.ts";
+import type { CurrentCopyOptions } from "../rtl/index.ts";
 
 /**
  * Backing store for register files kept in module-level typed arrays (router-fabric.ts,
@@ -64,6 +65,14 @@ export class RegisterHeap {
   /** A zeroed view of `words` 32-bit words owned by `owner` (e.g. a register bank's NextStoreFactory). */
   takeWords(owner: object, words: number): Uint32Array {
     return new Uint32Array(this.buffer, this.take(owner, words * 4), words);
+  }
+
+  /** A register bank's copy of its current values in the heap, owned by `owner`, refreshed with copyWords (RegisterBankOptions.currentCopy). */
+  currentCopy(owner: object): CurrentCopyOptions {
+    return {
+      memory: (words) => this.takeWords(owner, words),
+      copy: (to, from) => this.copyWords(to.byteOffset >> 2, from.byteOffset >> 2, to.length),
+    };
   }
 
   /**

@@ -115,7 +115,8 @@ export class Mesh extends Module {
     // live in the fabric's memory: the compiled routers read and write them there
     const bank = new RegisterBank(`${this.path}.${pre}links`, { nextStore: (words) => HEAP.takeWords(fabric, words), beforeLatch: () => fabric.finishCycle() });
     // and the NIs' client-side registers in another (ni-fabric.ts)
-    const clientBank = new RegisterBank(`${this.path}.${pre}ni_regs`, { nextStore: (words) => HEAP.takeWords(niFabric, words) });
+    // (which keeps a copy of its current values in the heap: the clients' fabric reads them there)
+    const clientBank = new RegisterBank(`${this.path}.${pre}ni_regs`, { nextStore: (words) => HEAP.takeWords(niFabric, words), currentCopy: HEAP.currentCopy(niFabric) });
     const rs: Router[] = [];
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rs.push(new Router(this, `${pre}r_${x}_${y}`, fabric, y * W + x, x + 1, y + 1, bank));
     // one clocked block steps every router and NI of the plane (each reads only registered

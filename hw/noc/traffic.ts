@@ -269,7 +269,8 @@ export class TrafficMesh extends Module {
       engine: options.router.engine ?? "wasm",
     });
     // every endpoint's registers in one bank whose next values live in the fabric's memory
-    const bank = new RegisterBank(`${this.path}.endpoints`, { nextStore: (words) => NOC_HEAP.takeWords(fabric, words) });
+    // (with a copy of their current values there too: the NIs read the endpoints' outputs in it)
+    const bank = new RegisterBank(`${this.path}.endpoints`, { nextStore: (words) => NOC_HEAP.takeWords(fabric, words), currentCopy: NOC_HEAP.currentCopy(fabric) });
     const endpoints = this.endpoints;
     const m = new MeshWithWindow(this, "mesh", {
       width: W,

@@ -113,6 +113,7 @@ export function elaborate(root: Module): Elaborated {
   for (const m of modules) for (const mem of m.memories) mem.bind();
   for (const m of modules) for (const a of m.regArrays) a.bind();
   for (const b of storage.banks) b.bind(b.members[0]!.firstSlot);
+  for (const b of storage.banks) b.announce();
   slotReclaimer.register(root, storage.range);
   const seqKeys = new Map(seq.map((b) => [b, `${batchKey(b)} ${b.owner.path}.${b.name}`]));
   return {

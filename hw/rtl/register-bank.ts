@@ -24,6 +24,22 @@ import { NARROW, type RegArray } from "./signal.ts";
  */
 export type NextStoreFactory = (words: number) => Uint32Array;
 
+/**
+ * A copy of a bank's current values that the bank keeps up to date (at the edge, and on a poke
+ * or a reset), in memory of the owner's choosing: code that cannot read the value store (a
+ * compiled block) reads a register there without a mirror of its own (value-mirror.ts).
+ */
+export interface CurrentCopyOptions {
+  /** Memory for the copy: `words` words. */
+  readonly memory: (words: number) => Uint32Array;
+  /**
+   * Copies the next-value store `from` into the copy `to` (the same length) at the edge:
+   * e.g. WebAssembly's memory.copy between two places of one shared memory (V8's TypedArray.set
+   * moves shared memory word by word).
+   */
+  readonly copy: (to: Uint32Array, from: Uint32Array) => void;
+}
+
 export interface RegisterBankOptions {
   /** Memory for the next-value store (default: a Uint32Array of its own). */
   readonly nextStore?: NextStoreFactory;
@@ -32,6 +48,8 @@ export interface RegisterBankOptions {
    * e.g. to wait for another thread still writing the store (reset then writes it safely).
    */
   readonly beforeLatch?: () => void;
+  /** Keep a copy of the current values (CurrentCopyOptions). */
+  readonly currentCopy?: CurrentCopyOptions;
 }
 
 /**
@@ -51,7 +69,11 @@ export class RegisterBank {
   private base = -1;
   private nextStore: Uint32Array | undefined;
   private readonly bound: (() => void)[] = [];
+  /** The onBound callbacks have run (every bank of the design is bound by then). */
+  private announced = false;
   private readonly makeNextStore: NextStoreFactory;
+  private readonly currentOptions: CurrentCopyOptions | undefined;
+  private currentStore: Uint32Array | undefined;
   /** The owner's hook at every clock edge (RegisterBankOptions.beforeLatch); the kernel calls it. */
   readonly beforeLatch: (() => void) | undefined;
   /** The store was written since the last edge (else the edge has nothing to copy). */
@@ -73,6 +95,7 @@ export class RegisterBank {
   ) {
     this.makeNextStore = options.nextStore ?? ((words) => new Uint32Array(words));
     this.beforeLatch = options.beforeLatch;
+    this.currentOptions = options.currentCopy;
   }
 
   /** Adds an array (a RegArray made with the `bank` option adds itself). */
@@ -104,6 +127,17 @@ export class RegisterBank {
     return this.nextStore ?? this.unbound();
   }
 
+  /** The copy of the current values (CurrentCopyOptions), after elaboration; undefined when the bank keeps none. */
+  get currentCopy(): Uint32Array | undefined {
+    if (this.base < 0) this.unbound();
+    return this.currentStore;
+  }
+
+  /** Whether the bank holds value-store slot `slot` (after elaboration). */
+  holds(slot: number): boolean {
+    return this.base >= 0 && slot >= this.base && slot < this.base + this.words;
+  }
+
   /**
    * Where `array`'s entry 0 is in the next-value store's buffer (after elaboration), as an index
    * of 4-byte words: what code working on that memory (WebAssembly) writes to assign it.
@@ -127,9 +161,12 @@ export class RegisterBank {
     this.events++;
   }
 
-  /** Calls `fn` once the bank is elaborated (its store made, its arrays bound), e.g. to build tables of offsets. */
+  /**
+   * Calls `fn` once the bank is elaborated (its store made, its arrays bound), e.g. to build
+   * tables of offsets: when every bank of the design is, so `fn` may use any of them.
+   */
   onBound(fn: () => void): void {
-    if (this.base >= 0) fn();
+    if (this.announced) fn();
     else this.bound.push(fn);
   }
 
@@ -142,7 +179,18 @@ export class RegisterBank {
     this.base = base;
     store.set(NARROW.subarray(base, base + n));
     this.nextStore = store;
-    for (const a of this.arrays) a.bindBank(store, this.offsets.get(a)!);
+    const current = this.currentOptions?.memory(n);
+    if (current !== undefined) {
+      if (current.length !== n) throw new DesignError(`register bank ${this.name}: its current-value copy has ${current.length} words, the bank asked for ${n}`);
+      current.set(store);
+      this.currentStore = current;
+    }
+    for (const a of this.arrays) a.bindBank(store, this.offsets.get(a)!, current ?? null);
+  }
+
+  /** Elaboration, once every bank of the design is bound: runs the onBound callbacks. */
+  announce(): void {
+    this.announced = true;
     for (const fn of this.bound.splice(0)) fn();
   }
 
@@ -152,6 +200,7 @@ export class RegisterBank {
     this.written = false;
     this.events++;
     NARROW.set(this.nextStore!, this.base);
+    if (this.currentStore !== undefined) this.currentOptions!.copy(this.currentStore, this.nextStore!);
   }
 
   private unbound(): never {

@@ -289,6 +289,8 @@ export class RegArray {
   readonly bank: RegisterBank | undefined;
   /** A banked array's next values: the bank's store from index `bankAt` (null: writes wait in PENDING). */
   private bankNext: Uint32Array | null = null;
+  /** The bank's copy of its current values, if it keeps one (register-bank.ts CurrentCopyOptions). */
+  private bankCurrent: Uint32Array | null = null;
   private bankAt = 0;
 
   constructor(
@@ -358,8 +360,9 @@ export class RegArray {
   }
 
   /** A banked array's next-value store, from the bank's elaboration (register-bank.ts). */
-  bindBank(store: Uint32Array, at: number): void {
+  bindBank(store: Uint32Array, at: number, current: Uint32Array | null): void {
     this.bankNext = store;
+    this.bankCurrent = current;
     this.bankAt = at;
   }
 
@@ -368,6 +371,7 @@ export class RegArray {
     NARROW[this.base + i] = v & this.intMask;
     if (this.bankNext === null) return;
     this.bankNext[this.bankAt + i] = v & this.intMask;
+    if (this.bankCurrent !== null) this.bankCurrent[this.bankAt + i] = v & this.intMask;
     this.bank!.markChanged();
   }
 
@@ -376,6 +380,7 @@ export class RegArray {
     NARROW.fill(this.init, this.base, this.base + this.length);
     if (this.bankNext === null) return;
     this.bankNext.fill(this.init, this.bankAt, this.bankAt + this.length);
+    this.bankCurrent?.fill(this.init, this.bankAt, this.bankAt + this.length);
     this.bank!.markChanged();
   }
 

@@ -1,6 +1,6 @@
 /** Register banks: layout across modules, the next-value store, reset, pokes, and errors. */
 import { expect } from "chai";
-import { DesignError, ElaborationError, Module, RegisterBank, Simulator, type RegArray } from "../../hw/rtl/index.ts";
+import { DesignError, ElaborationError, Module, RegisterBank, Simulator, ValueMirror, type BitsVec, type RegArray } from "../../hw/rtl/index.ts";
 import { xorshift32 } from "../waveforms/xorshift.ts";
 
 /** One 3-entry, 8-bit array; entry i takes `d<i>` when `we` is 1 (through RegArray.setFrom when d0 is odd, else set). */
@@ -28,6 +28,8 @@ class Cell extends Module {
 class Pair extends Module {
   readonly a: Cell;
   readonly b: Cell;
+  /** a's entry 1, a's write enable and b's entry 2 through its port (for a value mirror). */
+  readonly watched: BitsVec;
   constructor(readonly bank: RegisterBank | undefined) {
     super(null, "top");
     this.b = new Cell(this, "b", bank);
@@ -36,6 +38,7 @@ class Pair extends Module {
       this.connect(c.we, this.input(`${n}_we`, 1));
       c.d.forEach((d, i) => this.connect(d, this.input(`${n}_d${i}`, 8)));
     }
+    this.watched = this.vec([this.a.rf.entries[1]!, this.a.we, this.b.q]);
   }
 }
 
@@ -72,6 +75,32 @@ describe("register banks", () => {
       }
       expect(values(sims[0], banked), `cycle ${c}`).to.deep.equal(values(sims[1], plain));
     }
+  });
+
+  it("keeps a copy of the current values through edges, pokes and resets (300 random cycles), and value mirrors read banked registers there", () => {
+    let copies = 0;
+    const memory = new Uint32Array(64);
+    const bank = new RegisterBank("top.bank", {
+      currentCopy: { memory: (words) => memory.subarray(32, 32 + words), copy: (to, from) => (copies++, to.set(from)) },
+    });
+    const top = new Pair(bank);
+    const sim = new Simulator(top);
+    const mirror = new ValueMirror(top.watched, (words) => memory.subarray(8, 8 + words));
+    const copy = bank.currentCopy!;
+    // the banked entries are read in the bank's copy (b's array first, then a's); the input is mirrored
+    expect(Array.from(mirror.index)).to.deep.equal([32 + 4, 8 + ((top.a.we.slot ^ 8) & 1), 32 + 2]);
+    const rnd = xorshift32(11);
+    for (let c = 0; c < 300; c++) {
+      const r = rnd();
+      sim.poke("top.a_we", r & 1);
+      sim.poke("top.b_we", (r >>> 1) & 1);
+      sim.poke("top.reset", (r >>> 2) % 23 === 0 ? 1 : 0);
+      for (let i = 0; i < 3; i++) sim.poke(`top.a_d${i}`, (r >>> (8 + i)) & 0xff);
+      if ((r >>> 20) % 17 === 0) sim.poke(top.b.q, (r >>> 24) & 0xff); // through a port connected to entry 2
+      sim.step();
+      expect(Array.from(copy), `cycle ${c}`).to.deep.equal([...top.b.rf.entries, ...top.a.rf.entries].map((e) => sim.peek(e)));
+    }
+    expect(copies, "refreshed at the edges that latched something").to.be.greaterThan(100);
   });
 
   it("writing the next-value store assigns at the edge; entries not written hold", () => {
