@@ -301,7 +301,7 @@ export class NiFabric {
 
   /** The mirror of the client inputs, and each NI's table of where its words are (Ci order, from ciBase). */
   private mirrorClientInputs(): ValueMirror {
-    const m = new ValueMirror(this.clientIn!, (words) => NOC_HEAP.takeWords(this, words));
+    const m = new ValueMirror(this.clientIn!, (words) => NOC_HEAP.takeWords(this, words), NOC_HEAP.buffer);
     H32.set(m.index, this.ciBase);
     return m;
   }

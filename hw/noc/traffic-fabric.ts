@@ -225,7 +225,7 @@ export class TrafficFabric {
 
   /** The mirror of the input words and the table of where they are. */
   private mirrorInputs(): ValueMirror {
-    const m = new ValueMirror(this.inputs!, (words) => NOC_HEAP.takeWords(this, words));
+    const m = new ValueMirror(this.inputs!, (words) => NOC_HEAP.takeWords(this, words), NOC_HEAP.buffer);
     H32.set(m.index, this.gBase);
     return m;
   }

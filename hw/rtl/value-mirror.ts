@@ -28,17 +28,17 @@ export class ValueMirror {
   /**
    * `signals` must be bound (after elaboration). `place(words)` gives memory for the copy of a
    * run (one word more than the run, so that the copy starts at the address modulo 8 of the
-   * run's first slot: NextStoreFactory says why). Slots held by a register bank of the design
-   * that keeps a copy of its current values are read there (the copy must be in the same memory
-   * as `place`'s).
+   * run's first slot: NextStoreFactory says why). With `memory`, the buffer `place` gives
+   * memory in: slots held by a register bank of the design that keeps its copy of its current
+   * values in that buffer are read there, not copied.
    */
-  constructor(signals: BitsVec, place: NextStoreFactory) {
-    const banks = signals.length > 0 ? banksKeepingCopies(signals.signals[0]!.owner.root) : [];
+  constructor(signals: BitsVec, place: NextStoreFactory, memory?: ArrayBufferLike) {
+    const banks = memory !== undefined && signals.length > 0 ? banksKeepingCopies(signals.signals[0]!.owner.root, memory) : [];
     const slots = signals.slots;
     /** Element index (in its buffer, 4-byte words) of the copy of each slot. */
     const where = new Map<number, number>();
     for (const s of slots) {
-      const bank = banks.find((b) => b.currentCopy !== undefined && b.holds(s));
+      const bank = banks.find((b) => b.holds(s));
       if (bank !== undefined) where.set(s, (bank.currentCopy!.byteOffset >> 2) + s - bank.firstSlot);
     }
     const sorted = Array.from(slots).filter((s) => !where.has(s)).sort((a, b) => a - b);
@@ -65,11 +65,11 @@ export class ValueMirror {
   }
 }
 
-/** The register banks of the design under `root` that keep a copy of their current values. */
-function banksKeepingCopies(root: Module): RegisterBank[] {
+/** The register banks of the design under `root` that keep a copy of their current values in `memory`. */
+function banksKeepingCopies(root: Module, memory: ArrayBufferLike): RegisterBank[] {
   const banks = new Set<RegisterBank>();
   const visit = (m: Module): void => {
-    for (const a of m.regArrays) if (a.bank?.currentCopy !== undefined) banks.add(a.bank);
+    for (const a of m.regArrays) if (a.bank?.currentCopy?.buffer === memory) banks.add(a.bank);
     m.children.forEach(visit);
   };
   visit(root);

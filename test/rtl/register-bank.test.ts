@@ -85,10 +85,13 @@ describe("register banks", () => {
     });
     const top = new Pair(bank);
     const sim = new Simulator(top);
-    const mirror = new ValueMirror(top.watched, (words) => memory.subarray(8, 8 + words));
+    const mirror = new ValueMirror(top.watched, (words) => memory.subarray(8, 8 + words), memory.buffer);
     const copy = bank.currentCopy!;
     // the banked entries are read in the bank's copy (b's array first, then a's); the input is mirrored
     expect(Array.from(mirror.index)).to.deep.equal([32 + 4, 8 + ((top.a.we.slot ^ 8) & 1), 32 + 2]);
+    // not told which buffer it reads: it copies the banked registers too
+    const copying = new ValueMirror(top.watched, (words) => new Uint32Array(words + 40).subarray(40));
+    expect(Array.from(copying.index).every((k) => k >= 40), "all indices into its own runs").to.equal(true);
     const rnd = xorshift32(11);
     for (let c = 0; c < 300; c++) {
       const r = rnd();
