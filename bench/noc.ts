@@ -14,6 +14,7 @@
  */
 import { buildExperiment } from "../hw/noc/experiment.ts";
 import { DEFAULT_ROUTER } from "../hw/noc/params.ts";
+import { UsageError } from "../bin/command.ts";
 
 const BOOKSIM_CPS = 1400;
 
@@ -61,6 +62,9 @@ export async function main(args: string[]): Promise<void> {
   const seed = value("--seed", 1);
   const rate = value("--rate", 0.3);
   const rounds = value("--rounds", 3);
+  for (const [flag, v] of [["--cycles", cycles], ["--rounds", rounds]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`bench noc: ${flag} must be a positive integer, got ${args[args.indexOf(flag) + 1]}`);
+  }
   const loaded = `noc-8x8-uniform-${rate.toFixed(2)}`;
   const configs: Config[] = [
     { name: loaded, rate, engine: "wasm", threads: 1 },

@@ -1,5 +1,5 @@
 import { instantiateOver, memoryCopyFunction, moduleBytes } from "../../waveforms/wasm-module.ts";
-import type { CurrentCopyOptions } from "../rtl/index.ts";
+import { DesignError, type CurrentCopyOptions } from "../rtl/index.ts";
 
 /**
  * Backing store for register files kept in module-level typed arrays (router-fabric.ts,
@@ -67,11 +67,18 @@ export class RegisterHeap {
     return new Uint32Array(this.buffer, this.take(owner, words * 4), words);
   }
 
-  /** A register bank's copy of its current values in the heap, owned by `owner`, refreshed with copyWords (RegisterBankOptions.currentCopy). */
+  /**
+   * A register bank's copy of its current values in the heap, owned by `owner`, refreshed with
+   * copyWords (RegisterBankOptions.currentCopy): the bank's next-value store must be in the heap
+   * too (its `nextStore` from takeWords).
+   */
   currentCopy(owner: object): CurrentCopyOptions {
     return {
       memory: (words) => this.takeWords(owner, words),
-      copy: (to, from) => this.copyWords(to.byteOffset >> 2, from.byteOffset >> 2, to.length),
+      copy: (to, from) => {
+        if (from.buffer !== this.buffer) throw new DesignError(`${this.name}: a bank keeps its current copy here only if its next-value store is here too`);
+        this.copyWords(to.byteOffset >> 2, from.byteOffset >> 2, to.length);
+      },
     };
   }
 

@@ -24,10 +24,11 @@ import { Worker } from "node:worker_threads";
 import { SimulationError } from "../rtl/index.ts";
 
 /**
- * Words of the shared control array. What one thread writes while the other polls gets a cache
- * line of its own (16 words): the worker spins on GO, both threads race for CLAIM, the
- * simulation thread waits on FINISHED; on one line, every write to one of them took the line
- * from the spinning thread and back.
+ * Words of the shared control array. GO, CLAIM and FINISHED each get a cache line of their own
+ * (16 words): the worker spins on GO, both threads race for CLAIM, the simulation thread waits
+ * on FINISHED; on one line, every write to one of them took the line from the spinning thread
+ * and back. (ACTIVE shares FINISHED's line, written once per cycle before it; the rarely
+ * written words share the last line with WORKER_STEPS, which the worker adds to once per cycle.)
  */
 const enum Ctl {
   GO = 0,

@@ -50,7 +50,8 @@ export class ValueMirror {
       const target = alignedToSlot(place(hi - lo + 2), hi - lo + 1, lo);
       this.sources.push(NARROW.subarray(lo, hi + 1));
       this.targets.push(target);
-      for (let s = lo; s <= hi; s++) where.set(s, (target.byteOffset >> 2) + s - lo);
+      // (a banked slot inside the run stays read in its bank's copy)
+      for (let s = lo; s <= hi; s++) if (!where.has(s)) where.set(s, (target.byteOffset >> 2) + s - lo);
       k = end;
     }
     this.index = Int32Array.from(slots, (s) => where.get(s)!);

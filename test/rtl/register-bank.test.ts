@@ -106,6 +106,30 @@ describe("register banks", () => {
     expect(copies, "refreshed at the edges that latched something").to.be.greaterThan(100);
   });
 
+  it("a value mirror reads a banked register in its bank's copy also when the signals around it are copied in one run", () => {
+    class Around extends Module {
+      readonly v: BitsVec;
+      readonly rf: RegArray;
+      constructor(bank: RegisterBank) {
+        super(null, "top");
+        const before = this.reg("before", 8);
+        this.rf = this.regArray("rf", 4, 8, { init: 5, bank });
+        const after = this.regArray("after", 2, 8).entries[0]!;
+        this.v = this.vec([before, this.rf.entries[1]!, after]);
+      }
+    }
+    const memory = new Uint32Array(256);
+    const bank = new RegisterBank("top.bank", { currentCopy: { memory: (words) => memory.subarray(128, 128 + words), copy: (to, from) => to.set(from) } });
+    const top = new Around(bank);
+    new Simulator(top);
+    const [lo, mid, hi] = Array.from(top.v.slots);
+    expect(lo! < mid! && mid! < hi! && hi! - lo! <= 64, "the layout this test is about").to.equal(true);
+    let at = 8;
+    const mirror = new ValueMirror(top.v, (words) => memory.subarray(at, (at += words)), memory.buffer);
+    expect(mirror.index[1]).to.equal(128 + 1);
+    expect(mirror.index[0]! < 128 && mirror.index[2]! < 128, "the others in the run").to.equal(true);
+  });
+
   it("writing the next-value store assigns at the edge; entries not written hold", () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const bank = new RegisterBank("top.bank", { nextStore: (words) => new Uint32Array(memory.buffer, 64, words) });

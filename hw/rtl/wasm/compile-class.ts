@@ -914,11 +914,12 @@ class FunctionCompiler {
 }
 
 /**
- * Statements a void body may have (counted at every depth) to be inlined at its calls. V8 does
- * not inline WebAssembly calls, so the stages of a step (the NoC router's receive, allocators,
- * traversal; the largest, vaIslip, has 87 statements) go inline too: callgrind counted 10% fewer
- * instructions in the router than with helpers only (12 statements), for a module of 22 KB
- * instead of 14 KB. The bound keeps a body that calls large functions from several places finite.
+ * Statements a void body may have (counted at every depth of its own body, not of what it
+ * inlines in turn) to be inlined at its calls. V8 does not inline WebAssembly calls, so the
+ * stages of a step (the NoC router's receive, allocators, traversal; the largest, vaIslip, has
+ * 87 statements) go inline too: callgrind counted 10% fewer instructions in the router than with
+ * helpers only (12 statements), for a module of 22 KB instead of 14 KB. The bound keeps a
+ * function larger than a stage a call (recursion is a call anyway: see `inlining`).
  */
 const INLINE_STATEMENTS = 100;
 
