@@ -51,8 +51,8 @@ describe("rtl: WebAssembly subset compiler", () => {
 
   it("leaves out of the module the functions it only ever inlines", () => {
     const names = new TextDecoder("latin1").decode(WebAssembly.Module.customSections(compileBlock().module, "name")[0]!);
-    expect(names).to.include("SubsetBlock.run").and.include("SubsetBlock.mix").and.include("lowestSetFrom");
-    for (const inlined of ["foldBits", "twice", "SubsetBlock.cell", "SubsetBlock.tally", "SubsetBlock.bump", "SubsetBlock.note"]) {
+    expect(names).to.include("SubsetBlock.run").and.include("SubsetBlock.depth"); // depth calls itself
+    for (const inlined of ["foldBits", "twice", "lowestSetFrom", "SubsetBlock.mix", "SubsetBlock.cell", "SubsetBlock.tally", "SubsetBlock.bump", "SubsetBlock.note"]) {
       expect(names, inlined).not.to.include(inlined);
     }
   });

@@ -20,7 +20,7 @@
  * - let/const, if/else, for, while, break, continue, return; = and compound assignments,
  *   ++/--, arithmetic (+ - * %), bitwise and shift operators, comparisons, && || ! ?:,
  *   Math.clz32, Math.imul; `!` and `as` are ignored.
- * Calls of single-return functions, and statement calls of void ones of up to 100 statements, are inlined.
+ * Calls of functions of up to 100 statements are inlined (a function that calls itself is called).
  * Anything else is a compile error naming file:line:col. Arithmetic wraps at 32 bits where
  * JavaScript would not; the code must stay within int32 (the NoC's delivery-log tests check
  * the two engines agree cycle for cycle). A value from `>>>` or a Uint32Array is unsigned and
@@ -404,8 +404,12 @@ function compileError(mod: SourceModule, node: ts.Node, message: string): Design
 type Binding = { kind: "local"; index: number } | { kind: "array"; array: ArrayInfo };
 
 /** A control frame: what `break` and `continue` may target, for branch depths. */
-/** Branch targets: a loop's exit and next iteration, an inlined void body's end ("return"), or neither. */
-type Frame = "break" | "continue" | "return" | "other";
+/**
+ * Branch targets: a loop's exit and next iteration, the end of an inlined void body ("return")
+ * or of an inlined body with a value ("value": its `return`s branch there with the value), or
+ * neither.
+ */
+type Frame = "break" | "continue" | "return" | "value" | "other";
 
 class FunctionCompiler {
   private readonly code: number[] = [];
@@ -515,10 +519,13 @@ class FunctionCompiler {
       return this.emit(Op.Br, ...uleb(this.frames.length - 1 - k));
     }
     if (ts.isReturnStatement(s)) {
-      const end = this.frames.lastIndexOf("return");
+      const end = Math.max(this.frames.lastIndexOf("return"), this.frames.lastIndexOf("value"));
       if (end >= 0) {
-        // in a void body inlined here: its end
-        if (s.expression) this.expression(s.expression, false);
+        // in a body inlined here: its end, with the value when it has one
+        if (this.frames[end] === "value") {
+          if (!s.expression) throw this.error(s, "return without a value");
+          this.value(s.expression);
+        } else if (s.expression) this.expression(s.expression, false);
         return this.emit(Op.Br, ...uleb(this.frames.length - 1 - end));
       }
       if (s.expression) {
@@ -850,7 +857,11 @@ class FunctionCompiler {
     if (!f) throw this.error(callee, `call of ${callee.getText(this.mod.file)} is outside the subset`);
     if (e.arguments.length !== f.node.parameters.length) throw this.error(e, `${f.key} takes ${f.node.parameters.length} arguments`);
     if (f.returned !== undefined && want && f.returnsValue && !this.inlining.has(f)) return this.inline(f, e, f.returned);
-    if (!want && !f.returnsValue && !this.inlining.has(f) && f.small) return void this.inlineVoid(f, e);
+    if (!this.inlining.has(f) && f.small && (f.returnsValue || !want)) {
+      this.inlineBody(f, e);
+      if (!want && f.returnsValue) this.emit(Op.Drop);
+      return want ? "i" : undefined;
+    }
     for (const a of e.arguments) this.value(a);
     this.emit(Op.Call, ...uleb(this.cc.callable(f).index));
     if (want && !f.returnsValue) throw this.error(e, `${f.key} returns nothing`);
@@ -871,15 +882,20 @@ class FunctionCompiler {
   }
 
   /**
-   * A statement call of a small void method or function (isSmallBody), inlined for the same
-   * reason: its body in a block whose end its `return`s branch to.
+   * A call of any other method or function of up to INLINE_STATEMENTS (isSmallBody), inlined for
+   * the same reason: its body in a block whose end its `return`s branch to. With a value, the
+   * block has an int32 result and the `return`s carry theirs; every path of such a body returns
+   * (its declared return type says so), so the block's end is unreachable. The value is a signed
+   * int32, as a call's is.
    */
-  private inlineVoid(f: FunctionInfo, e: ts.CallExpression): void {
+  private inlineBody(f: FunctionInfo, e: ts.CallExpression): void {
+    const value = f.returnsValue;
     this.inCallee(f, e, () => {
-      this.emit(Op.Block, VOID);
-      this.frames.push("return");
+      this.emit(Op.Block, value ? I32 : VOID);
+      this.frames.push(value ? "value" : "return");
       this.block(f.node.body!.statements);
       this.frames.pop();
+      if (value) this.emit(Op.Unreachable);
       this.emit(Op.End);
     });
   }
