@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./lib/stats.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -101,11 +102,6 @@ function time(cmd: string, args: readonly string[]): { ms: number; ok: boolean; 
   const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
   const ms = performance.now() - t0;
   return { ms, ok: r.status === 0, stderr: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 export async function main(args: string[]): Promise<void> {

@@ -15,6 +15,7 @@
 import { buildExperiment } from "../hw/noc/experiment.ts";
 import { DEFAULT_ROUTER } from "../hw/noc/params.ts";
 import { UsageError } from "../bin/command.ts";
+import { median } from "./lib/stats.ts";
 
 const BOOKSIM_CPS = 1400;
 
@@ -45,12 +46,6 @@ function measure(config: Config, cycles: number, seed: number): Sample {
   const cpu = process.cpuUsage(cpu0);
   const flits = top.endpoints.reduce((s, e) => s + e.accepted.value, 0);
   return { cps: cycles / seconds, cpuCps: cycles / ((cpu.user + cpu.system) / 1e6), flitsPerCycle: flits / (cycles + warmup) };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export async function main(args: string[]): Promise<void> {

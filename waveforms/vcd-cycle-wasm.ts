@@ -81,12 +81,8 @@ export function writeCycleConfig(buffer: ArrayBufferLike, at: number, c: CycleCo
   bytes.set(c.fall, CONFIG_FALL);
 }
 
-/** The module's functions after the scan's: copy, the time line, cycle. */
-const enum CycleFunctionIndex {
-  Copy = ScanFunctionIndex.Scan + 1,
-  TimeLine = Copy + 1,
-}
-const TIME_LINE = CycleFunctionIndex.TimeLine;
+/** Index of the time-line function: the module's functions after the scan's are copy, the time line, cycle. */
+const TIME_LINE = ScanFunctionIndex.Scan + 2;
 
 /** The decimal digits of local `x` (unsigned, below 10^9): 1 + the powers of ten from 10 to 10^8 at or below it. */
 function decimalDigits(x: number): number[] {

@@ -24,6 +24,23 @@
  * A node address ("code") is x | y << 5 in the encoded coordinates.
  */
 
+import { NOC_HEAP } from "./heap.ts";
+
+const H32 = new Int32Array(NOC_HEAP.buffer);
+
+/**
+ * Copies the four words after ctl (src, data, ct, it) of a flit held in the NoC heap from H32
+ * index `from` to `to`: every record that holds a flit (a link's registers, a VC buffer slot,
+ * a crossbar slot, an ejection slot, an NI's client registers) keeps them consecutive, in this
+ * order, right after its ctl word. Compiled per-cycle code inlines it (hw/rtl/wasm).
+ */
+export function copyFlitWords(to: number, from: number): void {
+  H32[to] = H32[from]!;
+  H32[to + 1] = H32[from + 1]!;
+  H32[to + 2] = H32[from + 2]!;
+  H32[to + 3] = H32[from + 3]!;
+}
+
 export const F_VALID = 1;
 export const F_HEAD = 2;
 export const F_TAIL = 4;

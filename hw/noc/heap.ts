@@ -69,15 +69,18 @@ export class RegisterHeap {
 
   /**
    * A register bank's copy of its current values in the heap, owned by `owner`, refreshed with
-   * copyWords (RegisterBankOptions.currentCopy): the bank's next-value store must be in the heap
-   * too (its `nextStore` from takeWords).
+   * memory.copy (RegisterBankOptions.currentCopy): the bank's next-value store must be in the
+   * heap too (its `nextStore` from takeWords).
    */
   currentCopy(owner: object): CurrentCopyOptions {
     return {
       memory: (words) => this.takeWords(owner, words),
-      copy: (to, from) => {
+      copier: (to, from) => {
         if (from.buffer !== this.buffer) throw new DesignError(`${this.name}: a bank keeps its current copy here only if its next-value store is here too`);
-        this.copyWords(to.byteOffset >> 2, from.byteOffset >> 2, to.length);
+        const dst = to.byteOffset;
+        const src = from.byteOffset;
+        const bytes = to.length * 4;
+        return () => this.copy(dst, src, bytes);
       },
     };
   }

@@ -18,7 +18,7 @@
 import { fileURLToPath } from "node:url";
 import { DesignError, SimulationError, ValueMirror, type Bits, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
 import { instantiateFabric, type FabricEngineSpec } from "./fabric-engine.ts";
-import { checkFlitFields } from "./flit.ts";
+import { checkFlitFields, copyFlitWords } from "./flit.ts";
 import { NOC_HEAP } from "./heap.ts";
 import { checkRouterParams, type RouterParams } from "./params.ts";
 
@@ -252,8 +252,7 @@ export class NiFabric {
 
   /**
    * Uses the plane's banks: `links` for the NIs' network side (its current values read where
-   * `linkCopy` says the router fabric copies them), `client` (whose store is `clientStore`)
-   * for their client-side registers.
+   * `linkCopy` says the router fabric copies them), `client` for their client-side registers.
    */
   useBanks(links: RegisterBank, linkCopy: (b: Bits) => number, client: RegisterBank): void {
     this.linkBank = links;
@@ -481,10 +480,7 @@ export class NiFabric {
     const s = this.eb + vc * this.RS + k * Ej.WORDS;
     const f = H32[b + Ns.NET_IN]!;
     H32[s + Ej.CTL] = ctl;
-    H32[s + Ej.SRC] = H32[f + Lo.SRC]!;
-    H32[s + Ej.DATA] = H32[f + Lo.DATA]!;
-    H32[s + Ej.CT] = H32[f + Lo.CT]!;
-    H32[s + Ej.IT] = H32[f + Lo.IT]!;
+    copyFlitWords(s + Ej.SRC, f + Lo.SRC);
     H32[s + Ej.READY] = now + this.L;
     H32[r + Vr.COUNT] = n + 1;
     H32[b + Ns.OCC_MASK] |= 1 << vc;
@@ -594,10 +590,7 @@ export class NiFabric {
     const ctl = H32[s + Ej.CTL]!;
     const co = H32[b + Ns.CLIENT_OUT]!;
     H32[co + Co.EJ_CTL] = ctl;
-    H32[co + Co.EJ_SRC] = H32[s + Ej.SRC]!;
-    H32[co + Co.EJ_DATA] = H32[s + Ej.DATA]!;
-    H32[co + Co.EJ_CT] = H32[s + Ej.CT]!;
-    H32[co + Co.EJ_IT] = H32[s + Ej.IT]!;
+    copyFlitWords(co + Co.EJ_SRC, s + Ej.SRC);
     H32[co + Co.EJ_AT] = H32[s + Ej.READY]!;
     const n = H32[r + Vr.COUNT]! - 1;
     H32[r + Vr.COUNT] = n;

@@ -18,7 +18,7 @@
  * This module is one NI's interface: its ports and registers. Its records and clocked logic are
  * in the plane's NiFabric (ni-fabric.ts), which the mesh's clocked block for the plane steps.
  */
-import { Module, SimulationError, type Bits, type RegArray, type RegisterBank } from "../rtl/index.ts";
+import { Module, type Bits, type RegArray, type RegisterBank } from "../rtl/index.ts";
 import { F_HEAD, F_TAIL } from "./flit.ts";
 import type { NiFabric } from "./ni-fabric.ts";
 import type { LinkOut } from "./router.ts";
@@ -123,9 +123,9 @@ export class NetworkInterface extends Module {
   get error(): string {
     return this.fabric.error(this.index);
   }
+  /** Throws if this NI recorded a protocol violation. */
   check(): void {
-    const e = this.error;
-    if (e !== "") throw new SimulationError(e);
+    this.fabric.check(this.index);
   }
 }
 

@@ -28,7 +28,7 @@
  * credit in flight and no arriving flit returns after reading its ten input words.
  */
 import { DesignError, SimulationError, type Bits, type BitsVec, type RegArray, type RegisterBank } from "../rtl/index.ts";
-import { checkFlitFields } from "./flit.ts";
+import { checkFlitFields, copyFlitWords } from "./flit.ts";
 import { fileURLToPath } from "node:url";
 import type { CompiledClass } from "../rtl/wasm/compile-class.ts";
 import { compileFabric, fabricConstants, instantiateFabric, type FabricEngineSpec } from "./fabric-engine.ts";
@@ -569,9 +569,7 @@ export class RouterFabric {
     const constants = fabricConstants(this, PARAMETER_FIELDS);
     const key = JSON.stringify(constants);
     const compiled = idleLaneModules.get(key)?.pop() ?? compileFabric(ENGINE, constants);
-    const globals: Record<string, number> = {};
-    const self = this as unknown as Record<string, number | boolean>;
-    for (const f of compiled.fields) globals[f] = Number(self[f]);
+    const globals = fabricConstants(this, compiled.fields);
     const lane = new RouterLane({ module: compiled.module, memory: HEAP.memory, globals, count: this.count, step: this.stepRange, name: this.paths[0]!.replace(/\.[^.]*$/, "") });
     LANES.register(this, { lane, key, compiled });
     return lane;
@@ -591,7 +589,7 @@ export class RouterFabric {
   }
 
   /**
-   * Uses `bank` (whose store is `linkStore`) for every router's outputs and inputs. Every
+   * Uses `bank` for every router's outputs and inputs. Every
    * router input must come from the bank, except the ports `connected` (router * 5 + port)
    * marks 0: those are tied off and read zeros.
    */
@@ -606,9 +604,8 @@ export class RouterFabric {
    */
   linkCopyIndex(b: Bits): number {
     const bank = this.linkBank!;
-    const k = b.slot - bank.firstSlot;
-    if (k < 0 || k >= this.linkWords) throw new DesignError(`${b.path}: must come from the plane's link registers (${bank.name})`);
-    return this.linkCur + k;
+    if (!bank.holds(b.slot)) throw new DesignError(`${b.path}: must come from the plane's link registers (${bank.name})`);
+    return this.linkCur + b.slot - bank.firstSlot;
   }
 
   /** The link bank is elaborated: each router's output base and input table. */
@@ -617,7 +614,6 @@ export class RouterFabric {
     this.linkNext = bank.next.byteOffset >> 2;
     // the copy of the current values, then ZERO_WORDS zero words (what tied-off inputs read)
     this.linkCur = HEAP.take(this, (bank.length + ZERO_WORDS) * 4) >> 2;
-    const inBank = (b: Bits): number => this.linkCopyIndex(b);
     for (let ri = 0; ri < this.count; ri++) {
       const { outputs, inputs, path } = this.ports[ri]!;
       const out = bank.offsetOf(outputs[0]!);
@@ -628,7 +624,7 @@ export class RouterFabric {
       }
       if (n !== OUT_WORDS) throw new DesignError(`${path}: ${n} output words, the fabric expects ${OUT_WORDS}`);
       const b = this.rsBase + ri * Rs.WORDS;
-      H32[b + Rs.OUT] = this.linkNext + out;
+      H32[b + Rs.OUT] = bank.indexOf(outputs[0]!);
       H32[b + Rs.SRC] = this.srcBase + ri * SRC_WORDS;
       const src = this.srcBase + ri * SRC_WORDS;
       for (let p = 0; p < Port.COUNT; p++) {
@@ -637,12 +633,12 @@ export class RouterFabric {
           H32[src + 5 + p] = this.linkCur + this.linkWords;
           continue;
         }
-        const ctl = inBank(inputs[p * 5]!);
+        const ctl = this.linkCopyIndex(inputs[p * 5]!);
         for (let k = 1; k < 5; k++) {
-          if (inBank(inputs[p * 5 + k]!) !== ctl + k) throw new DesignError(`${inputs[p * 5 + k]!.path}: a link's flit words must be consecutive registers`);
+          if (this.linkCopyIndex(inputs[p * 5 + k]!) !== ctl + k) throw new DesignError(`${inputs[p * 5 + k]!.path}: a link's flit words must be consecutive registers`);
         }
         H32[src + p] = ctl;
-        H32[src + 5 + p] = inBank(inputs[25 + p]!);
+        H32[src + 5 + p] = this.linkCopyIndex(inputs[25 + p]!);
       }
     }
   }
@@ -963,10 +959,7 @@ export class RouterFabric {
       const f = H32[src + p]!;
       const from = H32[f + 1]!;
       vw[s + Slot.CTL] = ctl;
-      vw[s + Slot.SRC] = from;
-      vw[s + Slot.DATA] = H32[f + 2]!;
-      vw[s + Slot.CT] = H32[f + 3]!;
-      vw[s + Slot.IT] = H32[f + 4]!;
+      copyFlitWords(s + Slot.SRC, f + 1);
       vw[s + Slot.READY] = ready;
       let ticket = 0;
       if ((ctl & Fl.HEAD) !== 0) {
@@ -1577,10 +1570,7 @@ export class RouterFabric {
     xb[x + Xb.T] = at;
     H32[this.xdb + xs]! |= 1 << o;
     xb[x + Xb.CTL] = ctl;
-    xb[x + Xb.SRC] = vw[s + Slot.SRC]!;
-    xb[x + Xb.DATA] = vw[s + Slot.DATA]!;
-    xb[x + Xb.CT] = vw[s + Slot.CT]!;
-    xb[x + Xb.IT] = vw[s + Slot.IT]!;
+    copyFlitWords(x + Xb.SRC, s + Slot.SRC);
     this.nXb++;
     const j = ob + (o * V + ov) * Ov.WORDS;
     ovc[j + Ov.OCC]!++;
@@ -1650,10 +1640,7 @@ export class RouterFabric {
       if (xb[xbb + x + Xb.T] === now) {
         xb[xbb + x + Xb.T] = -1;
         H32[w] = xb[xbb + x + Xb.CTL]!;
-        H32[w + 1] = xb[xbb + x + Xb.SRC]!;
-        H32[w + 2] = xb[xbb + x + Xb.DATA]!;
-        H32[w + 3] = xb[xbb + x + Xb.CT]!;
-        H32[w + 4] = xb[xbb + x + Xb.IT]!;
+        copyFlitWords(w + 1, xbb + x + Xb.SRC);
         H32[sent + o]!++;
         dirty |= 1 << o;
         this.busy--;

@@ -125,17 +125,17 @@ function hotspotShares(spec: PatternSpec, N: number): { hs: readonly number[]; c
  */
 export function destinationPlan(spec: PatternSpec, W: number, H: number): DestinationPlan {
   const N = W * H;
-  const dest = destinationFunction(spec, W, H);
   if (spec.name === "uniform") return { kind: Dest.UNIFORM, nodes: [], limits: [] };
-  if (spec.name === "hotspot") {
-    const { hs, cum } = hotspotShares(spec, N);
+  const { hs, cum } = spec.name === "hotspot" ? hotspotShares(spec, N) : { hs: [], cum: [] };
+  if (hs.length > 1) {
     // u = r / 2^32 < cum  <=>  r <= ceil(cum * 2^32) - 1 (scaling by 2^32 is exact); a hotspot
     // of rate 0 is never picked (its cum equals the one before), so it is left out: its limit
     // would be below every draw's
     const kept = hs.map((_, i) => i).filter((i) => cum[i]! > (i === 0 ? 0 : cum[i - 1]!));
     const limits = kept.map((i) => Math.min(4294967295, Math.ceil(cum[i]! * 4294967296) - 1));
-    if (hs.length > 1) return { kind: Dest.HOTSPOTS, nodes: kept.map((i) => hs[i]!), limits };
+    return { kind: Dest.HOTSPOTS, nodes: kept.map((i) => hs[i]!), limits };
   }
+  const dest = destinationFunction(spec, W, H);
   const noDraw: RandomSource = {
     next(): number {
       throw new Error(`pattern ${spec.name}: a fixed destination drew a random number`);

@@ -33,11 +33,12 @@ export interface CurrentCopyOptions {
   /** Memory for the copy: `words` words. */
   readonly memory: (words: number) => Uint32Array;
   /**
-   * Copies the next-value store `from` into the copy `to` (the same length) at the edge:
-   * e.g. WebAssembly's memory.copy between two places of one shared memory (V8's TypedArray.set
-   * moves shared memory word by word).
+   * Made once, when the bank is bound: the function that copies the next-value store `from`
+   * into the copy `to` (the same length) at each edge, e.g. with WebAssembly's memory.copy
+   * between two places of one shared memory (V8's TypedArray.set moves shared memory word by
+   * word). It may refuse memory it cannot copy (a DesignError).
    */
-  readonly copy: (to: Uint32Array, from: Uint32Array) => void;
+  readonly copier: (to: Uint32Array, from: Uint32Array) => () => void;
 }
 
 export interface RegisterBankOptions {
@@ -74,6 +75,8 @@ export class RegisterBank {
   private readonly makeNextStore: NextStoreFactory;
   private readonly currentOptions: CurrentCopyOptions | undefined;
   private currentStore: Uint32Array | undefined;
+  /** Refreshes currentStore from the next-value store (CurrentCopyOptions.copier). */
+  private copyCurrent: (() => void) | undefined;
   /** The owner's hook at every clock edge (RegisterBankOptions.beforeLatch); the kernel calls it. */
   readonly beforeLatch: (() => void) | undefined;
   /** The store was written since the last edge (else the edge has nothing to copy). */
@@ -184,6 +187,7 @@ export class RegisterBank {
       if (current.length !== n) throw new DesignError(`register bank ${this.name}: its current-value copy has ${current.length} words, the bank asked for ${n}`);
       current.set(store);
       this.currentStore = current;
+      this.copyCurrent = this.currentOptions!.copier(current, store);
     }
     for (const a of this.arrays) a.bindBank(store, this.offsets.get(a)!, current ?? null);
   }
@@ -200,7 +204,7 @@ export class RegisterBank {
     this.written = false;
     this.events++;
     NARROW.set(this.nextStore!, this.base);
-    if (this.currentStore !== undefined) this.currentOptions!.copy(this.currentStore, this.nextStore!);
+    if (this.copyCurrent !== undefined) this.copyCurrent();
   }
 
   private unbound(): never {

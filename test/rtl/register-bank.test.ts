@@ -81,7 +81,7 @@ describe("register banks", () => {
     let copies = 0;
     const memory = new Uint32Array(64);
     const bank = new RegisterBank("top.bank", {
-      currentCopy: { memory: (words) => memory.subarray(32, 32 + words), copy: (to, from) => (copies++, to.set(from)) },
+      currentCopy: { memory: (words) => memory.subarray(32, 32 + words), copier: (to, from) => () => (copies++, to.set(from)) },
     });
     const top = new Pair(bank);
     const sim = new Simulator(top);
@@ -119,7 +119,7 @@ describe("register banks", () => {
       }
     }
     const memory = new Uint32Array(256);
-    const bank = new RegisterBank("top.bank", { currentCopy: { memory: (words) => memory.subarray(128, 128 + words), copy: (to, from) => to.set(from) } });
+    const bank = new RegisterBank("top.bank", { currentCopy: { memory: (words) => memory.subarray(128, 128 + words), copier: (to, from) => () => to.set(from) } });
     const top = new Around(bank);
     new Simulator(top);
     const [lo, mid, hi] = Array.from(top.v.slots);

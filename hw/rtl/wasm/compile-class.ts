@@ -88,8 +88,7 @@ interface FunctionInfo {
   readonly node: ts.MethodDeclaration | ts.FunctionDeclaration;
   readonly source: SourceModule;
   readonly returnsValue: boolean;
-  /** The body's single `return` expression (singleReturn) and whether it is small (isSmallBody), worked out once. */
-  readonly returned: ts.Expression | undefined;
+  /** Whether the body is small enough to inline (isSmallBody), worked out once. */
   readonly small: boolean;
 }
 
@@ -290,7 +289,7 @@ class ClassCompiler {
     const type = node.type;
     if (!type) throw compileError(source, node, "a compiled function needs a declared return type");
     const info: FunctionInfo = {
-      key, index: -1, node, source, returnsValue: type.kind !== ts.SyntaxKind.VoidKeyword, returned: singleReturn(node), small: isSmallBody(node),
+      key, index: -1, node, source, returnsValue: type.kind !== ts.SyntaxKind.VoidKeyword, small: isSmallBody(node),
     };
     this.functions.set(key, info);
     return info;
@@ -403,9 +402,8 @@ function compileError(mod: SourceModule, node: ts.Node, message: string): Design
 
 type Binding = { kind: "local"; index: number } | { kind: "array"; array: ArrayInfo };
 
-/** A control frame: what `break` and `continue` may target, for branch depths. */
 /**
- * Branch targets: a loop's exit and next iteration, the end of an inlined void body ("return")
+ * A control frame, for branch depths: what `break`, `continue` and `return` may target: a loop's exit and next iteration, the end of an inlined void body ("return")
  * or of an inlined body with a value ("value": its `return`s branch there with the value), or
  * neither.
  */
@@ -856,7 +854,6 @@ class FunctionCompiler {
     } else if (ts.isIdentifier(callee)) f = this.cc.plainFunction(this.mod, callee.text);
     if (!f) throw this.error(callee, `call of ${callee.getText(this.mod.file)} is outside the subset`);
     if (e.arguments.length !== f.node.parameters.length) throw this.error(e, `${f.key} takes ${f.node.parameters.length} arguments`);
-    if (f.returned !== undefined && want && f.returnsValue && !this.inlining.has(f)) return this.inline(f, e, f.returned);
     if (!this.inlining.has(f) && f.small && (f.returnsValue || !want)) {
       this.inlineBody(f, e);
       if (!want && f.returnsValue) this.emit(Op.Drop);
@@ -870,20 +867,11 @@ class FunctionCompiler {
   }
 
   /**
-   * A call of a function whose body is `return <expression>;`, inlined: V8 does not inline
-   * WebAssembly calls (by default), and such helpers (a field extractor, a hash) cost more to
-   * call than to compute. The arguments go to fresh locals in order, as for a call; the
-   * expression is compiled in the callee's module with only its parameters in scope, and its
-   * value is a signed int32, as a call's is.
-   */
-  private inline(f: FunctionInfo, e: ts.CallExpression, returned: ts.Expression): Sign {
-    this.inCallee(f, e, () => this.value(returned));
-    return "i";
-  }
-
-  /**
-   * A call of any other method or function of up to INLINE_STATEMENTS (isSmallBody), inlined for
-   * the same reason: its body in a block whose end its `return`s branch to. With a value, the
+   * A call of a method or function of up to INLINE_STATEMENTS (isSmallBody), inlined: V8 does not
+   * inline WebAssembly calls (by default), and helpers (a field extractor, a hash) cost more to
+   * call than to compute. The arguments go to fresh locals in order, as for a call, and the body
+   * is compiled in the callee's module with only its parameters in scope, in a block whose end
+   * its `return`s branch to. With a value, the
    * block has an int32 result and the `return`s carry theirs; every path of such a body returns
    * (its declared return type says so), so the block's end is unreachable. The value is a signed
    * int32, as a call's is.
@@ -950,14 +938,6 @@ function isSmallBody(f: ts.MethodDeclaration | ts.FunctionDeclaration): boolean 
   if (!body) return false;
   body.statements.forEach(visit);
   return n <= INLINE_STATEMENTS;
-}
-
-/** The expression of a function whose body is exactly `return <expression>;`, else undefined. */
-function singleReturn(f: ts.MethodDeclaration | ts.FunctionDeclaration): ts.Expression | undefined {
-  const statements = f.body?.statements;
-  if (statements?.length !== 1) return undefined;
-  const only = statements[0]!;
-  return ts.isReturnStatement(only) ? only.expression : undefined;
 }
 
 function strip(e: ts.Expression): ts.Expression {
