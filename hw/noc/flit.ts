@@ -32,7 +32,8 @@ const H32 = new Int32Array(NOC_HEAP.buffer);
  * Copies the four words after ctl (src, data, ct, it) of a flit held in the NoC heap from H32
  * index `from` to `to`: every record that holds a flit (a link's registers, a VC buffer slot,
  * a crossbar slot, an ejection slot, an NI's client registers) keeps them consecutive, in this
- * order, right after its ctl word. Compiled per-cycle code inlines it (hw/rtl/wasm).
+ * order, right after its ctl word. Compiled per-cycle code inlines it (hw/rtl/wasm); the
+ * router copies word by word instead (router-fabric.ts receive says why).
  */
 export function copyFlitWords(to: number, from: number): void {
   H32[to] = H32[from]!;
