@@ -20,7 +20,8 @@
  * - let/const, if/else, for, while, break, continue, return; = and compound assignments,
  *   ++/--, arithmetic (+ - * %), bitwise and shift operators, comparisons, && || ! ?:,
  *   Math.clz32, Math.imul; `!` and `as` are ignored.
- * Calls of functions of up to 100 statements are inlined (a function that calls itself is called).
+ * Calls of functions of up to 100 statements are inlined (a function that calls itself is called);
+ * short loops over a few constant counts (a router's five ports) are unrolled (UNROLL_TRIPS).
  * Anything else is a compile error naming file:line:col. Arithmetic wraps at 32 bits where
  * JavaScript would not; the code must stay within int32 (the NoC's delivery-log tests check
  * the two engines agree cycle for cycle). A value from `>>>` or a Uint32Array is unsigned and
@@ -228,25 +229,31 @@ class ClassCompiler {
   }
 
   /**
-   * The value of a constant expression (literals, enum members, constants, operators), or
-   * undefined. `shadowed` names the identifiers that are locals where e stands (a local named
-   * like a module constant is not that constant).
+   * The value of a constant expression (literals, enum members, constants, fields compiled as
+   * constants, operators), or undefined. `scoped` tells what a name is where e stands: a local
+   * ("local": a local named like a module constant is not that constant), a number (a const of a
+   * constant, or an unrolled loop's counter), or nothing in scope (undefined).
    */
-  constant(mod: SourceModule, e: ts.Expression, local?: Map<string, number>, shadowed?: (name: string) => boolean): number | undefined {
+  constant(mod: SourceModule, e: ts.Expression, local?: Map<string, number>, scoped?: (name: string) => number | "local" | undefined): number | undefined {
     if (ts.isNumericLiteral(e)) return Number(e.text);
-    if (ts.isParenthesizedExpression(e)) return this.constant(mod, e.expression, local, shadowed);
-    if (ts.isIdentifier(e)) return shadowed?.(e.text) ? undefined : (local?.get(e.text) ?? mod.constants.get(e.text));
+    if (ts.isParenthesizedExpression(e)) return this.constant(mod, e.expression, local, scoped);
+    if (ts.isIdentifier(e)) {
+      const inScope = scoped?.(e.text);
+      if (inScope === "local") return undefined;
+      return inScope ?? local?.get(e.text) ?? mod.constants.get(e.text);
+    }
     if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) return mod.enums.get(e.expression.text)?.get(e.name.text);
+    if (ts.isPropertyAccessExpression(e)) return this.fieldConstant(e);
     if (ts.isPrefixUnaryExpression(e)) {
-      const v = this.constant(mod, e.operand, local, shadowed);
+      const v = this.constant(mod, e.operand, local, scoped);
       if (v === undefined) return undefined;
       if (e.operator === ts.SyntaxKind.MinusToken) return -v;
       if (e.operator === ts.SyntaxKind.TildeToken) return ~v;
       return undefined;
     }
     if (ts.isBinaryExpression(e)) {
-      const a = this.constant(mod, e.left, local, shadowed);
-      const b = this.constant(mod, e.right, local, shadowed);
+      const a = this.constant(mod, e.left, local, scoped);
+      const b = this.constant(mod, e.right, local, scoped);
       if (a === undefined || b === undefined) return undefined;
       switch (e.operatorToken.kind) {
         case ts.SyntaxKind.PlusToken: return a + b;
@@ -400,7 +407,8 @@ function compileError(mod: SourceModule, node: ts.Node, message: string): Design
   return new DesignError(`${mod.path}:${line + 1}:${character + 1}: wasm subset: ${message}`);
 }
 
-type Binding = { kind: "local"; index: number } | { kind: "array"; array: ArrayInfo };
+/** What a name stands for: a local, an alias of an array, or a constant (a const of a constant expression; in an unrolled loop, the counter's value in this copy of the body). */
+type Binding = { kind: "local"; index: number } | { kind: "array"; array: ArrayInfo } | { kind: "constant"; value: number };
 
 /**
  * A control frame, for branch depths: what `break`, `continue` and `return` may target: a loop's exit and next iteration, the end of an inlined void body ("return")
@@ -448,10 +456,13 @@ class FunctionCompiler {
 
   /** e's value when it is a constant here (its identifiers are not locals of this function). */
   private constantOf(e: ts.Expression): number | undefined {
-    return this.cc.constant(this.mod, e, undefined, this.isLocal);
+    return this.cc.constant(this.mod, e, undefined, this.scoped);
   }
 
-  private readonly isLocal = (name: string): boolean => this.lookup(name) !== undefined;
+  private readonly scoped = (name: string): number | "local" | undefined => {
+    const b = this.lookup(name);
+    return b === undefined ? undefined : b.kind === "constant" ? b.value : "local";
+  };
 
   private emit(...bytes: number[]): void {
     for (const b of bytes) this.code.push(b);
@@ -499,6 +510,8 @@ class FunctionCompiler {
       return this.emit(Op.End);
     }
     if (ts.isForStatement(s)) {
+      const unrolled = unrollable(s, this.constantOf.bind(this), (body) => this.compiledSize(body, this.mod, new Set()));
+      if (unrolled !== undefined) return this.unroll(s, unrolled.name, unrolled.from, unrolled.to);
       this.scopes.push(new Map());
       if (s.initializer) {
         if (ts.isVariableDeclarationList(s.initializer)) this.declarations(s.initializer);
@@ -556,6 +569,54 @@ class FunctionCompiler {
     this.frames.pop();
   }
 
+  /**
+   * A loop over a few constant counter values (UNROLL_TRIPS), compiled as one copy of the body per
+   * value with the counter a constant: block $break (block $continue body[i = k] end)... end.
+   * The counter's arithmetic folds (a port's record offsets become memory offsets), and the loop's
+   * branch, counter and V8's stack check per iteration are gone.
+   */
+  private unroll(s: ts.ForStatement, name: string, from: number, to: number): void {
+    this.emit(Op.Block, VOID);
+    this.frames.push("break");
+    for (let k = from; k < to; k++) {
+      this.scopes.push(new Map([[name, { kind: "constant", value: k }]]));
+      this.emit(Op.Block, VOID);
+      this.frames.push("continue");
+      this.statement(s.statement);
+      this.frames.pop();
+      this.emit(Op.End);
+      this.scopes.pop();
+    }
+    this.frames.pop();
+    this.emit(Op.End);
+  }
+
+  /** Statements compiled for `node` in `mod`: its own and those of the bodies inlined at its calls, at every depth. */
+  private compiledSize(node: ts.Node, mod: SourceModule, inlined: Set<FunctionInfo>): number {
+    let n = 0;
+    const visit = (x: ts.Node): void => {
+      if (ts.isStatement(x) && !ts.isBlock(x)) n++;
+      const f = ts.isCallExpression(x) ? this.calleeOf(x, mod) : undefined;
+      if (f !== undefined && f.small && !inlined.has(f)) {
+        inlined.add(f);
+        n += this.compiledSize(f.node.body!, f.source, inlined);
+        inlined.delete(f);
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(node);
+    return n;
+  }
+
+  /** The compiled function a call in `mod` calls (a method, or a plain function), or undefined (Math, or outside the subset). */
+  private calleeOf(e: ts.CallExpression, mod: SourceModule): FunctionInfo | undefined {
+    const callee = e.expression;
+    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      return this.cc.isMethod(callee.name.text) ? this.cc.method(callee.name.text) : undefined;
+    }
+    return ts.isIdentifier(callee) ? this.cc.plainFunction(mod, callee.text) : undefined;
+  }
+
   private declarations(list: ts.VariableDeclarationList): void {
     const scope = this.scopes[this.scopes.length - 1]!;
     for (const d of list.declarations) {
@@ -564,6 +625,12 @@ class FunctionCompiler {
       const array = this.arrayOf(d.initializer);
       if (array) {
         scope.set(d.name.text, { kind: "array", array });
+        continue;
+      }
+      // a const of a constant expression is that constant (e.g. a loop bound to unroll)
+      const value = (list.flags & ts.NodeFlags.Const) !== 0 ? this.constantOf(d.initializer) : undefined;
+      if (value !== undefined) {
+        scope.set(d.name.text, { kind: "constant", value });
         continue;
       }
       const index = this.newLocal();
@@ -927,17 +994,70 @@ class FunctionCompiler {
  */
 const INLINE_STATEMENTS = 100;
 
+/**
+ * Loops unrolled: `for (let i = A; i < B; i++)` with A and B constants (literals, enum members,
+ * consts of constants, fields compiled as constants), i not assigned in the body, at most
+ * UNROLL_TRIPS iterations, and a body of at most UNROLL_STATEMENTS statements counting what it
+ * inlines: the NoC router's small loops over its five ports. Callgrind counted 6.8% fewer
+ * instructions in the router (200k to 186k a cycle at 0.30 uniform), for a router module of 29 KB
+ * of machine code instead of 22 KB; unrolling every such loop (the allocators' port loops that
+ * inline the traversal too) saved hardly more for 48 KB.
+ */
+const UNROLL_TRIPS = 5;
+const UNROLL_STATEMENTS = 40;
+
+/** The counter and bounds of a `for` loop to unroll (UNROLL_TRIPS), or undefined. */
+function unrollable(
+  s: ts.ForStatement,
+  constantOf: (e: ts.Expression) => number | undefined,
+  compiledSize: (body: ts.Statement) => number,
+): { name: string; from: number; to: number } | undefined {
+  const init = s.initializer;
+  if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return undefined;
+  const d = init.declarations[0]!;
+  if (!ts.isIdentifier(d.name) || !d.initializer) return undefined;
+  const name = d.name.text;
+  const from = constantOf(d.initializer);
+  const cond = s.condition;
+  if (from === undefined || !cond || !ts.isBinaryExpression(cond) || cond.operatorToken.kind !== ts.SyntaxKind.LessThanToken) return undefined;
+  if (!ts.isIdentifier(cond.left) || cond.left.text !== name) return undefined;
+  const to = constantOf(cond.right);
+  if (to === undefined || to - from < 1 || to - from > UNROLL_TRIPS) return undefined;
+  const inc = s.incrementor;
+  const counted = inc !== undefined && (ts.isPostfixUnaryExpression(inc) || ts.isPrefixUnaryExpression(inc)) && inc.operator === ts.SyntaxKind.PlusPlusToken && ts.isIdentifier(inc.operand) && inc.operand.text === name;
+  if (!counted || assigns(s.statement, name) || compiledSize(s.statement) > UNROLL_STATEMENTS) return undefined;
+  return { name, from, to };
+}
+
+/** Whether `node` assigns or increments the identifier `name` (a declaration of that name shadows it: counted too, to be safe). */
+function assigns(node: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && ts.isIdentifier(strip(n.left)) && (strip(n.left) as ts.Identifier).text === name) found = true;
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && isIncrement(n.operator) && ts.isIdentifier(strip(n.operand)) && (strip(n.operand) as ts.Identifier).text === name) found = true;
+    else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/** Statements in `node` at every depth (blocks not counted). */
+function statementsIn(node: ts.Node): number {
+  let n = 0;
+  const visit = (x: ts.Node): void => {
+    if (ts.isStatement(x) && !ts.isBlock(x)) n++;
+    ts.forEachChild(x, visit);
+  };
+  visit(node);
+  return n;
+}
+
 /** Whether a body is small enough to inline (INLINE_STATEMENTS). */
 function isSmallBody(f: ts.MethodDeclaration | ts.FunctionDeclaration): boolean {
-  let n = 0;
-  const visit = (node: ts.Node): void => {
-    if (ts.isStatement(node) && !ts.isBlock(node)) n++;
-    if (n <= INLINE_STATEMENTS) ts.forEachChild(node, visit);
-  };
   const body = f.body;
-  if (!body) return false;
-  body.statements.forEach(visit);
-  return n <= INLINE_STATEMENTS;
+  return body !== undefined && statementsIn(body) <= INLINE_STATEMENTS;
 }
 
 function strip(e: ts.Expression): ts.Expression {
