@@ -34,9 +34,9 @@ const enum Ctl {
   GO = 0,
   /** Routers not claimed yet, lo | hi << 16: range [lo, hi); the worker claims from lo, the simulation thread from hi. */
   CLAIM = 16,
-  /** Routers stepped in this cycle (by either thread). */
+  /** Routers stepped so far, over all cycles (by either thread; wraps at 32 bits): not reset per cycle, one store fewer at the start. */
   FINISHED = 32,
-  /** 1 when a router the worker stepped in this cycle is still busy. */
+  /** The GO value of the last cycle in which a router the worker stepped was still busy (not reset per cycle either). */
   ACTIVE = 33,
   STOP = 48,
   /** 1 while the worker sleeps in Atomics.wait (GO's writer must notify it). */
@@ -106,7 +106,7 @@ try {
       if (Atomics.compareExchange(ctl, ${Ctl.CLAIM}, c, (hi << 16) | end) !== c) continue;
       if (step(lo, end) !== 0 && busy === 0) {
         busy = 1;
-        Atomics.store(ctl, ${Ctl.ACTIVE}, 1);
+        Atomics.store(ctl, ${Ctl.ACTIVE}, g);
       }
       steps += end - lo;
     }
@@ -146,6 +146,8 @@ export class RouterLane {
   private readonly worker: Worker;
   private readonly count: number;
   private gen = 0;
+  /** FINISHED's value once every router of the running cycle is stepped. */
+  private finishedAt = 0;
   /** A cycle was started and not yet finished. */
   private running = false;
   /** Routers the worker has stepped in all the cycles finished so far. */
@@ -183,10 +185,10 @@ export class RouterLane {
       Atomics.wait(ctl, Ctl.READY, 0, STARTUP_WAIT_MS);
       this.check();
     }
-    Atomics.store(ctl, Ctl.ACTIVE, 0);
-    Atomics.store(ctl, Ctl.FINISHED, 0);
     Atomics.store(ctl, Ctl.CLAIM, this.count << 16);
-    this.gen = (this.gen + 1) & 0x3fffffff;
+    // 1..2^30-1: never 0, ACTIVE's value before the worker first marks a cycle
+    this.gen = (this.gen & 0x3fffffff) + 1;
+    this.finishedAt = (this.finishedAt + this.count) | 0;
     Atomics.store(ctl, Ctl.GO, this.gen);
     if (Atomics.load(ctl, Ctl.SLEEPING) === 1) Atomics.notify(ctl, Ctl.GO);
     this.running = true;
@@ -217,7 +219,7 @@ export class RouterLane {
       }
       if (mine !== 0) Atomics.add(ctl, Ctl.FINISHED, mine);
       let n = 0;
-      while (Atomics.load(ctl, Ctl.FINISHED) !== this.count) {
+      while (Atomics.load(ctl, Ctl.FINISHED) !== this.finishedAt) {
         if (Atomics.load(ctl, Ctl.FAILED) === 1) this.check();
         if (++n === SPINS_BEFORE_GIVING_UP) throw this.markDead("the router thread does not answer");
       }
@@ -229,7 +231,7 @@ export class RouterLane {
     this.running = false;
     // every router of the cycle is stepped: the ones this thread did not step, the worker did
     this.stepsByWorker += this.count - mine;
-    return active | Atomics.load(ctl, Ctl.ACTIVE);
+    return active | (Atomics.load(ctl, Ctl.ACTIVE) === this.gen ? 1 : 0);
   }
 
   /** Stops the worker (it exits at its next look at GO). */
