@@ -1380,7 +1380,7 @@ export class RouterFabric {
         m &= m - 1;
         const w = vb + ((p * V + vc) << Vc.SHIFT);
         const y = w << 2;
-        if (vy[y + Vb.SAPEND] === 1) continue;
+        if (this.saDelay > 1 && vy[y + Vb.SAPEND] === 1) continue;
         if (vw[w + Vc.TIME]! > now) continue;
         if (vw[w + Vc.READY]! > now) continue;
         const first = (vy[y + Vb.NEED]! & 1) !== 0;
@@ -1602,7 +1602,7 @@ export class RouterFabric {
       return;
     }
     // the flit leaves the buffer: credit upstream (a head leaves its flow bucket)
-    if ((ctl & Fl.HEAD) !== 0) H16[this.fbb + p * Fb.BUCKETS + flowBucket(flowOf(ctl, vw[s + Slot.SRC]!))]!--;
+    if ((ctl & Fl.HEAD) !== 0) H16[this.fbb + p * Fb.BUCKETS + flowBucket(vw[w + Vc.FLOW]!)]!--; // the VC's packet is this head's
     const n = (vy[y + Vb.COUNT]! & 0xff) - 1;
     // an emptied ring restarts at slot 0, so short packets keep reusing their block's line
     const h2 = n === 0 || h + 1 === B ? 0 : h + 1;
