@@ -968,8 +968,10 @@ export class RouterFabric {
       vw[s + Slot.IT] = H32[f + 4]!;
       vw[s + Slot.READY] = ready;
       let ticket = 0;
+      let flow = 0;
       if ((ctl & Fl.HEAD) !== 0) {
-        H16[this.fbb + p * Fb.BUCKETS + flowBucket(flowOf(ctl, from))]!++;
+        flow = flowOf(ctl, from);
+        H16[this.fbb + p * Fb.BUCKETS + flowBucket(flow)]!++;
         ticket = pt[pb + Pt.TICKET * Port.COUNT + p]!;
         vw[s + Slot.TICKET] = ticket;
         pt[pb + Pt.TICKET * Port.COUNT + p] = (ticket + 1) & 0x3fffffff;
@@ -980,8 +982,11 @@ export class RouterFabric {
       this.busy++;
       this.nBuf++;
       if (vy[y + Vb.STATE] === St.IDLE) {
-        if ((ctl & Fl.HEAD) === 0) this.fail(Err.BODY_ON_IDLE, p, vc);
-        this.startPacket(i, p, ctl, from, ticket, ready + this.RD);
+        if ((ctl & Fl.HEAD) === 0) {
+          this.fail(Err.BODY_ON_IDLE, p, vc);
+          flow = flowOf(ctl, from);
+        }
+        this.startPacket(i, p, ctl, flow, ticket, ready + this.RD);
       }
     }
   }
@@ -998,13 +1003,14 @@ export class RouterFabric {
     pt[act] = st === St.ACTIVE ? pt[act]! | bit : pt[act]! & ~bit;
   }
 
-  private startPacket(i: number, p: number, ctl: number, src: number, ticket: number, vaAt: number): void {
+  /** Input VC i starts the packet whose head (control word ctl, flow word `flow`) is at its front. */
+  private startPacket(i: number, p: number, ctl: number, flow: number, ticket: number, vaAt: number): void {
     const rt = this.route(ctl, p);
     const vw = H32;
     const vy = H8;
     const w = this.vb + (i << Vc.SHIFT);
     const y = w << 2;
-    vw[w + Vc.FLOW] = flowOf(ctl, src);
+    vw[w + Vc.FLOW] = flow;
     vw[w + Vc.TICKET] = ticket;
     vy[y + Vb.HEADGONE] = 0;
     vy[y + Vb.FLOWOK] = 0;
@@ -1622,7 +1628,8 @@ export class RouterFabric {
       if (n === 0) this.setState(i, St.IDLE);
       else {
         const rd = vw[w + Vc.READY]!;
-        this.startPacket(i, p, vw[s2 + Slot.CTL]!, vw[s2 + Slot.SRC]!, vw[s2 + Slot.TICKET]!, (rd > now + 1 ? rd : now + 1) + this.RD);
+        const c2 = vw[s2 + Slot.CTL]!;
+        this.startPacket(i, p, c2, flowOf(c2, vw[s2 + Slot.SRC]!), vw[s2 + Slot.TICKET]!, (rd > now + 1 ? rd : now + 1) + this.RD);
       }
     } else {
       vw[w + Vc.TIME] = now + 1;
