@@ -1031,11 +1031,15 @@ function unrollable(
 
 /** Whether `node` assigns or increments the identifier `name` (a declaration of that name shadows it: counted too, to be safe). */
 function assigns(node: ts.Node, name: string): boolean {
+  const named = (e: ts.Expression): boolean => {
+    const x = strip(e);
+    return ts.isIdentifier(x) && x.text === name;
+  };
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && ts.isIdentifier(strip(n.left)) && (strip(n.left) as ts.Identifier).text === name) found = true;
-    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && isIncrement(n.operator) && ts.isIdentifier(strip(n.operand)) && (strip(n.operand) as ts.Identifier).text === name) found = true;
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && named(n.left)) found = true;
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && isIncrement(n.operator) && named(n.operand)) found = true;
     else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) found = true;
     else ts.forEachChild(n, visit);
   };
