@@ -186,7 +186,7 @@ export class RouterLane {
       this.check();
     }
     Atomics.store(ctl, Ctl.CLAIM, this.count << 16);
-    // 1..2^30-1: never 0, ACTIVE's value before the worker first marks a cycle
+    // 1..2^30: never 0, ACTIVE's value before the worker first marks a cycle, nor STOP's -1
     this.gen = (this.gen & 0x3fffffff) + 1;
     this.finishedAt = (this.finishedAt + this.count) | 0;
     Atomics.store(ctl, Ctl.GO, this.gen);

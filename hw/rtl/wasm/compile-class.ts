@@ -593,19 +593,14 @@ class FunctionCompiler {
 
   /** Statements compiled for `node` in `mod`: its own and those of the bodies inlined at its calls, at every depth. */
   private compiledSize(node: ts.Node, mod: SourceModule, inlined: Set<FunctionInfo>): number {
-    let n = 0;
-    const visit = (x: ts.Node): void => {
-      if (ts.isStatement(x) && !ts.isBlock(x)) n++;
+    return statementsIn(node, (x) => {
       const f = ts.isCallExpression(x) ? this.calleeOf(x, mod) : undefined;
-      if (f !== undefined && f.small && !inlined.has(f)) {
-        inlined.add(f);
-        n += this.compiledSize(f.node.body!, f.source, inlined);
-        inlined.delete(f);
-      }
-      ts.forEachChild(x, visit);
-    };
-    visit(node);
-    return n;
+      if (f === undefined || !f.small || inlined.has(f)) return 0;
+      inlined.add(f);
+      const n = this.compiledSize(f.node.body!, f.source, inlined);
+      inlined.delete(f);
+      return n;
+    });
   }
 
   /** The compiled function a call in `mod` calls (a method, or a plain function), or undefined (Math, or outside the subset). */
@@ -914,11 +909,10 @@ class FunctionCompiler {
       if (!want) this.emit(Op.Drop);
       return want ? "i" : undefined;
     }
-    let f: FunctionInfo | undefined;
-    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
-      if (!this.cc.isMethod(callee.name.text)) throw this.error(callee, `${callee.name.text} is not a method of the class`);
-      f = this.cc.method(callee.name.text);
-    } else if (ts.isIdentifier(callee)) f = this.cc.plainFunction(this.mod, callee.text);
+    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword && !this.cc.isMethod(callee.name.text)) {
+      throw this.error(callee, `${callee.name.text} is not a method of the class`);
+    }
+    const f = this.calleeOf(e, this.mod);
     if (!f) throw this.error(callee, `call of ${callee.getText(this.mod.file)} is outside the subset`);
     if (e.arguments.length !== f.node.parameters.length) throw this.error(e, `${f.key} takes ${f.node.parameters.length} arguments`);
     if (!this.inlining.has(f) && f.small && (f.returnsValue || !want)) {
@@ -985,8 +979,8 @@ class FunctionCompiler {
 }
 
 /**
- * Statements a void body may have (counted at every depth of its own body, not of what it
- * inlines in turn) to be inlined at its calls. V8 does not inline WebAssembly calls, so the
+ * Statements a body may have (counted at every depth of its own body, not of what it inlines
+ * in turn) to be inlined at its calls. V8 does not inline WebAssembly calls, so the
  * stages of a step (the NoC router's receive, allocators, traversal; the largest, vaIslip, has
  * 87 statements) go inline too: callgrind counted 10% fewer instructions in the router than with
  * helpers only (12 statements), for a module of 22 KB instead of 14 KB. The bound keeps a
@@ -1047,11 +1041,12 @@ function assigns(node: ts.Node, name: string): boolean {
   return found;
 }
 
-/** Statements in `node` at every depth (blocks not counted). */
-function statementsIn(node: ts.Node): number {
+/** Statements in `node` at every depth (blocks not counted), plus what `more` adds for each node (e.g. an inlined callee's). */
+function statementsIn(node: ts.Node, more?: (x: ts.Node) => number): number {
   let n = 0;
   const visit = (x: ts.Node): void => {
     if (ts.isStatement(x) && !ts.isBlock(x)) n++;
+    if (more !== undefined) n += more(x);
     ts.forEachChild(x, visit);
   };
   visit(node);
